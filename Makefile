@@ -1,0 +1,48 @@
+# Two commands set everything up: `make run` serves the demo site, `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cityhall.settings
+
+.PHONY: run test install assets lint messages serve demo clean
+
+$(BIN)/activate: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+## make run: install, migrate, load the demo community, print the logins and serve on PORT.
+run: install
+	DEBUG=1 STAFF_2FA_RELAXED=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 STAFF_2FA_RELAXED=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 STAFF_2FA_RELAXED=1 PORT=$(PORT) $(BIN)/python manage.py serve
+
+## make test: the whole suite (SQLite unless DATABASE_URL points elsewhere).
+test: install
+	$(BIN)/pytest -n $${TEST_WORKERS:-2} $(ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cityhall
+
+## make assets: refresh the vendored front-end files from frontend/package.json (needs npm).
+assets:
+	cd frontend && npm ci --no-audit --no-fund
+	cp frontend/node_modules/@digital-go-jp/design-tokens/dist/tokens.css static/vendor/design-tokens/tokens.css
+	cp frontend/node_modules/@digital-go-jp/design-tokens/LICENSE static/vendor/design-tokens/LICENSE
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+	cp frontend/node_modules/htmx.org/LICENSE static/vendor/htmx/LICENSE
+
+## make messages: extract and compile translations (needs GNU gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=frontend
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

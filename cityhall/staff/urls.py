@@ -1,0 +1,8 @@
+from django.urls import path
+
+from cityhall.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,69 @@
+"""Personas, named as the product names its people: applicant, rejected, suspended, member,
+leader, staff, admin and outsider (a member of another organisation)."""
+
+import pytest
+from django.test import Client
+
+from cityhall import testing
+from cityhall.accounts.models import User
+
+
+@pytest.fixture
+def applicant(db):
+    user = testing.make_user("applicant@city.example.lg.jp", status=User.Status.APPLICANT,
+                             family_name="申請", given_name="太郎", password=None)
+    testing.make_application(user)
+    return user
+
+
+@pytest.fixture
+def rejected(db):
+    user = testing.make_user("rejected@example.jp", status=User.Status.REJECTED,
+                             family_name="却下", given_name="次郎", password=None)
+    testing.make_application(user, status="rejected", staff_message="公務員であることを確認できませんでした。")
+    return user
+
+
+@pytest.fixture
+def suspended(db):
+    return testing.make_user("suspended@town.example.lg.jp", status=User.Status.SUSPENDED,
+                             family_name="停止", given_name="三郎")
+
+
+@pytest.fixture
+def member(db):
+    return testing.make_user("member@vill.sarufutsu.lg.jp", family_name="新家",
+                             given_name="一郎", department="企画政策課")
+
+
+@pytest.fixture
+def leader(db):
+    return testing.make_user("leader@city.example.lg.jp", family_name="課長", given_name="花子")
+
+
+@pytest.fixture
+def outsider(db):
+    return testing.make_user("outsider@city.yokohama.lg.jp", family_name="横浜",
+                             given_name="四郎", org=testing.organization("141003"))
+
+
+@pytest.fixture
+def staff(db):
+    return testing.make_user("staff@pref.hokkaido.lg.jp", role=User.Role.STAFF,
+                             family_name="運営", given_name="五郎")
+
+
+@pytest.fixture
+def admin_user(db):
+    return testing.make_user("admin@example.go.jp", role=User.Role.ADMIN,
+                             family_name="管理", given_name="六子")
+
+
+@pytest.fixture
+def as_user(client: Client):
+    """`as_user(member)` returns the test client signed in as that persona."""
+
+    def sign_in(user: User) -> Client:
+        return testing.sign_in(client, user)
+
+    return sign_in
