@@ -102,6 +102,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:  # Django admin access
         return self.is_staff_member
 
+    # Django admin permissions follow the community role: admins see everything; staff see the
+    # raw data but not the audit log (admins read it).
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        if self.is_admin:
+            return True
+        if self.is_staff_member:
+            return not perm.startswith("audit.")
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_admin:
+            return True
+        if self.is_staff_member:
+            return app_label != "audit"
+        return super().has_module_perms(app_label)
+
 
 class UserSession(AbstractBaseSession):
     """Django's session row, plus who owns it, so members can see and end their sessions."""

@@ -5,4 +5,5 @@ from cityhall.staff import views
 app_name = "staff"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]

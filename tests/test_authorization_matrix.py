@@ -1,0 +1,169 @@
+"""Every URL pattern of the site, visited as every kind of person, with the expected outcome.
+
+A URL pattern missing from MATRIX fails the suite: a new page must say who may open it.
+Outcomes: OK (200), LOGIN (sent to sign in), STATUS (sent to one's application status),
+HOME (sent to the start page), FORBIDDEN (403), NOT_FOUND (404), BAD (400), GONE (405 — the
+URL only takes POST), or REDIRECT (some other redirect, e.g. a finished step).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cityhall import testing
+from cityhall.accounts.models import User
+
+OK, LOGIN, STATUS, HOME, FORBIDDEN, NOT_FOUND, BAD, GONE, REDIRECT = (
+    "ok", "login", "status", "home", "forbidden", "not_found", "bad", "method", "redirect",
+)
+PERSONAS = ("anonymous", "applicant", "rejected", "suspended", "member", "staff", "admin")
+
+
+@dataclass
+class Row:
+    url: Callable[[dict[str, Any]], str]
+    expect: dict[str, str]
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def everyone(outcome: str = OK) -> dict[str, str]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def members_only(member: str = OK) -> dict[str, str]:
+    return {"anonymous": LOGIN, "applicant": STATUS, "rejected": STATUS, "suspended": STATUS,
+            "member": member, "staff": member, "admin": member}
+
+
+def signed_in(outcome: str = OK, **overrides: str) -> dict[str, str]:
+    return {**everyone(outcome), "anonymous": LOGIN, **overrides}
+
+
+def staff_only(outcome: str = OK) -> dict[str, str]:
+    return {**members_only(FORBIDDEN), "staff": outcome, "admin": outcome}
+
+
+def admin_only(outcome: str = OK) -> dict[str, str]:
+    return {**members_only(FORBIDDEN), "admin": outcome}
+
+
+def fixed(path: str) -> Callable[[dict[str, Any]], str]:
+    return lambda ctx: path
+
+
+def named(name: str, *args: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], str]:
+    return lambda ctx: reverse(name, args=[arg(ctx) for arg in args])
+
+
+def obj(key: str, attr: str = "pk") -> Callable[[dict[str, Any]], Any]:
+    return lambda ctx: getattr(ctx[key], attr)
+
+
+def const(value: Any) -> Callable[[dict[str, Any]], Any]:
+    return lambda ctx: value
+
+
+BAD_TOKEN = "not-a-valid-token"
+
+MATRIX: dict[str, Row] = {
+    # Site
+    "home": Row(named("home"), {**everyone(OK), "applicant": STATUS, "rejected": STATUS,
+                                "suspended": STATUS}),
+    "set_language": Row(named("set_language"), everyone(REDIRECT), method="post",
+                        data={"language": "en", "next": "/"}),
+    # Staff area
+    "staff:dashboard": Row(named("staff:dashboard"), staff_only()),
+    "staff:audit_log": Row(named("staff:audit_log"), admin_only()),
+}
+
+# Django admin: every admin pattern is covered by these visits through the gate.
+ADMIN_VISITS = ["/admin/", "/admin/accounts/user/", "/admin/audit/auditentry/"]
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_it_lists_every_url_pattern_in_the_matrix():
+    missing = sorted(all_url_names() - set(MATRIX))
+    assert not missing, f"URL patterns missing from the authorization matrix: {missing}"
+    stale = sorted(set(MATRIX) - all_url_names())
+    assert not stale, f"Matrix rows for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture
+def people(applicant, rejected, suspended, member, staff, admin_user) -> dict[str, Any]:
+    return {"applicant": applicant, "rejected": rejected, "suspended": suspended,
+            "member": member, "staff": staff, "admin": admin_user}
+
+
+@pytest.fixture
+def context(people, outsider) -> dict[str, Any]:
+    return {**people, "outsider": outsider, **matrix_objects(people)}
+
+
+def matrix_objects(people: dict[str, Any]) -> dict[str, Any]:
+    """Objects the parameterised URLs point at."""
+    return {"application": people["applicant"].applications.get()}
+
+
+def outcome_of(response: Any) -> str:
+    code = response.status_code
+    if code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(reverse("accounts:login")):
+            return LOGIN
+        if location.startswith(reverse("members:status")):
+            return STATUS
+        if location == reverse("home"):
+            return HOME
+        return REDIRECT
+    return {200: OK, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND, 405: GONE}.get(code, str(code))
+
+
+def visit(user: User | None, row: Row, ctx: dict[str, Any]) -> str:
+    client = Client()
+    if user is not None:
+        testing.sign_in(client, user)
+    url = row.url(ctx)
+    response = getattr(client, row.method)(url, row.data)
+    return outcome_of(response)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_lets_in_only_the_right_people(name, context, people):
+    row = MATRIX[name]
+    actual = {
+        persona: visit(people.get(persona), row, context) for persona in PERSONAS
+    }
+    assert actual == row.expect
+
+
+@pytest.mark.parametrize("path", ADMIN_VISITS)
+def test_it_keeps_django_admin_to_staff(path, people):
+    expect = {**staff_only(), "anonymous": LOGIN}
+    actual = {}
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            testing.sign_in(client, people[persona])
+        actual[persona] = outcome_of(client.get(path))
+    assert actual == expect
