@@ -1,4 +1,8 @@
 from django.urls import path
 
+from cityhall.organizations import views
+
 app_name = "organizations"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+]

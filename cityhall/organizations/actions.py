@@ -1,0 +1,38 @@
+from typing import Any
+
+from django.db import transaction
+
+from cityhall.audit.log import record
+from cityhall.organizations.models import Organization
+from cityhall.organizations.reference import ImportSummary, LocalGovernment, sync_local_governments
+
+
+def do_import_local_governments(
+    rows: list[LocalGovernment], *, source: str, actor: Any, dry_run: bool = False
+) -> ImportSummary:
+    """Bring the local governments up to date with a newer official list.
+
+    Called by the ``import_organizations`` command (staff, on the server). Upserts by code and
+    marks those missing from the list inactive; audited as ``organizations.reference.imported``.
+    A dry run computes the same summary and rolls everything back.
+    """
+    with transaction.atomic():
+        summary = sync_local_governments(Organization, rows)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            record(
+                "organizations.reference.imported",
+                actor=actor,
+                source=source,
+                rows=len(rows),
+                counts=summary.counts(),
+                changes={
+                    "added": summary.added,
+                    "renamed": summary.renamed,
+                    "deactivated": summary.deactivated,
+                    "reactivated": summary.reactivated,
+                    "updated": summary.updated,
+                },
+            )
+    return summary
