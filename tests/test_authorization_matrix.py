@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cityhall import testing
 from cityhall.accounts.models import User
+from cityhall.members.models import Duty
 
 OK, LOGIN, STATUS, HOME, FORBIDDEN, NOT_FOUND, BAD, GONE, REDIRECT = (
     "ok", "login", "status", "home", "forbidden", "not_found", "bad", "method", "redirect",
@@ -76,7 +77,18 @@ MATRIX: dict[str, Row] = {
                                 "suspended": STATUS}),
     "set_language": Row(named("set_language"), everyone(REDIRECT), method="post",
                         data={"language": "en", "next": "/"}),
+    # Reference data
+    "organizations:search": Row(named("organizations:search"), everyone()),
+    # Profiles
+    "profiles:detail": Row(named("profiles:detail", obj("outsider")), members_only()),
+    "profiles:photo": Row(named("profiles:photo", obj("outsider")), members_only(NOT_FOUND)),
+    "profiles:edit": Row(named("profiles:edit"), members_only()),
     # Staff area
+    "staff_duties:list": Row(named("staff_duties:list"), staff_only()),
+    "staff_duties:create": Row(named("staff_duties:create"), staff_only()),
+    "staff_duties:edit": Row(named("staff_duties:edit", obj("duty")), staff_only()),
+    "staff_duties:set_active": Row(named("staff_duties:set_active", obj("duty")),
+                                   staff_only(REDIRECT), method="post", data={"active": "1"}),
     "staff:dashboard": Row(named("staff:dashboard"), staff_only()),
     "staff:audit_log": Row(named("staff:audit_log"), admin_only()),
 }
@@ -122,7 +134,10 @@ def context(people, outsider) -> dict[str, Any]:
 
 def matrix_objects(people: dict[str, Any]) -> dict[str, Any]:
     """Objects the parameterised URLs point at."""
-    return {"application": people["applicant"].applications.get()}
+    return {
+        "application": people["applicant"].applications.get(),
+        "duty": Duty.objects.first(),
+    }
 
 
 def outcome_of(response: Any) -> str:
