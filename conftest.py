@@ -10,30 +10,50 @@ from cityhall.accounts.models import User
 
 @pytest.fixture
 def applicant(db):
-    user = testing.make_user("applicant@city.example.lg.jp", status=User.Status.APPLICANT,
-                             family_name="申請", given_name="太郎", password=None)
+    user = testing.make_user(
+        "applicant@city.example.lg.jp",
+        status=User.Status.APPLICANT,
+        family_name="申請",
+        given_name="太郎",
+        password=None,
+    )
     testing.make_application(user)
     return user
 
 
 @pytest.fixture
 def rejected(db):
-    user = testing.make_user("rejected@example.jp", status=User.Status.REJECTED,
-                             family_name="却下", given_name="次郎", password=None)
-    testing.make_application(user, status="rejected", staff_message="公務員であることを確認できませんでした。")
+    user = testing.make_user(
+        "rejected@example.jp",
+        status=User.Status.REJECTED,
+        family_name="却下",
+        given_name="次郎",
+        password=None,
+    )
+    testing.make_application(
+        user, status="rejected", staff_message="公務員であることを確認できませんでした。"
+    )
     return user
 
 
 @pytest.fixture
 def suspended(db):
-    return testing.make_user("suspended@town.example.lg.jp", status=User.Status.SUSPENDED,
-                             family_name="停止", given_name="三郎")
+    return testing.make_user(
+        "suspended@town.example.lg.jp",
+        status=User.Status.SUSPENDED,
+        family_name="停止",
+        given_name="三郎",
+    )
 
 
 @pytest.fixture
 def member(db):
-    return testing.make_user("member@vill.sarufutsu.lg.jp", family_name="新家",
-                             given_name="一郎", department="企画政策課")
+    return testing.make_user(
+        "member@vill.sarufutsu.lg.jp",
+        family_name="新家",
+        given_name="一郎",
+        department="企画政策課",
+    )
 
 
 @pytest.fixture
@@ -43,20 +63,26 @@ def leader(db):
 
 @pytest.fixture
 def outsider(db):
-    return testing.make_user("outsider@city.yokohama.lg.jp", family_name="横浜",
-                             given_name="四郎", org=testing.organization("141003"))
+    return testing.make_user(
+        "outsider@city.yokohama.lg.jp",
+        family_name="横浜",
+        given_name="四郎",
+        org=testing.organization("141003"),
+    )
 
 
 @pytest.fixture
 def staff(db):
-    return testing.make_user("staff@pref.hokkaido.lg.jp", role=User.Role.STAFF,
-                             family_name="運営", given_name="五郎")
+    return testing.make_user(
+        "staff@pref.hokkaido.lg.jp", role=User.Role.STAFF, family_name="運営", given_name="五郎"
+    )
 
 
 @pytest.fixture
 def admin_user(db):
-    return testing.make_user("admin@example.go.jp", role=User.Role.ADMIN,
-                             family_name="管理", given_name="六子")
+    return testing.make_user(
+        "admin@example.go.jp", role=User.Role.ADMIN, family_name="管理", given_name="六子"
+    )
 
 
 @pytest.fixture
@@ -67,3 +93,16 @@ def as_user(client: Client):
         return testing.sign_in(client, user)
 
     return sign_in
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests flush the database when they end, which would drop the reference
+    data the migrations load (local governments, duties); serialized rollback restores it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))

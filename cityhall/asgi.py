@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityhall.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 django_asgi = get_asgi_application()  # sets Django up before the imports below
 
@@ -23,7 +23,10 @@ from cityhall.wsgi import application as wsgi_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": WSGIMiddleware(wsgi_application, workers=int(os.environ.get("WSGI_THREADS", "8"))),
+        "http": WSGIMiddleware(
+            wsgi_application,  # type: ignore[arg-type]  # Django returns a response iterable
+            workers=int(os.environ.get("WSGI_THREADS", "8")),
+        ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -1,4 +1,4 @@
-"""Settings for the test suite: the real settings file, with test-only defaults in the environment."""
+"""Settings for the test suite: the real settings, with test-only defaults in the environment."""
 
 import os
 
@@ -10,9 +10,11 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+os.environ.setdefault(
+    "VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
+)
 
-from cityhall.settings import *  # noqa: E402,F403
+from cityhall.settings import *  # noqa: F403
 
 # Fast hashing keeps the suite quick; production keeps Argon2 (see settings.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

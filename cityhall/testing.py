@@ -17,12 +17,26 @@ def organization(code: str = "015113") -> Organization:
     return Organization.objects.get(code=code)
 
 
-def make_user(email: str, *, status: str = User.Status.MEMBER, role: str = User.Role.MEMBER,
-              family_name: str = "山田", given_name: str = "花子", org: Organization | None = None,
-              password: str | None = PASSWORD, **profile: Any) -> User:
+def make_user(
+    email: str,
+    *,
+    status: str = User.Status.MEMBER,
+    role: str = User.Role.MEMBER,
+    family_name: str = "山田",
+    given_name: str = "花子",
+    org: Organization | None = None,
+    password: str | None = PASSWORD,
+    **profile: Any,
+) -> User:
     user = User.objects.create_user(
-        email, password, family_name=family_name, given_name=given_name,
-        family_name_kana="ヤマダ", given_name_kana="ハナコ", status=status, role=role,
+        email,
+        password,
+        family_name=family_name,
+        given_name=given_name,
+        family_name_kana="ヤマダ",
+        given_name_kana="ハナコ",
+        status=status,
+        role=role,
         email_verified=True,
         approved_at=timezone.now() if status != User.Status.APPLICANT else None,
     )
@@ -30,15 +44,23 @@ def make_user(email: str, *, status: str = User.Status.MEMBER, role: str = User.
     return user
 
 
-def make_application(user: User, *, status: str = MembershipApplication.Status.PENDING,
-                     **answers: Any) -> MembershipApplication:
+def make_application(
+    user: User, *, status: str = MembershipApplication.Status.PENDING, **answers: Any
+) -> MembershipApplication:
     fields: dict[str, Any] = {
-        "family_name": user.family_name, "given_name": user.given_name,
-        "family_name_kana": user.family_name_kana, "given_name_kana": user.given_name_kana,
-        "organization": user.profile.organization, "department": "総務課",
-        "title": "主事", "email": user.email, "referral": "colleague",
-        "introduction": "よろしくお願いします。", "policy_version": "2026-11-01",
-        "consented_at": timezone.now(), "status": status,
+        "family_name": user.family_name,
+        "given_name": user.given_name,
+        "family_name_kana": user.family_name_kana,
+        "given_name_kana": user.given_name_kana,
+        "organization": user.profile.organization,
+        "department": "総務課",
+        "title": "主事",
+        "email": user.email,
+        "referral": "colleague",
+        "introduction": "よろしくお願いします。",
+        "policy_version": "2026-11-01",
+        "consented_at": timezone.now(),
+        "status": status,
         "verified_at": timezone.now() if status != "unverified" else None,
     }
     fields.update(answers)

@@ -9,8 +9,13 @@ from cityhall.accounts.models import User
 class EmailBackend(ModelBackend):
     """Sign in by email address (case-insensitive) and password."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         email = (kwargs.get("email") or username or "").strip()
         if not email or not password:
             return None

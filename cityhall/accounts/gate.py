@@ -5,13 +5,16 @@ it before the view runs, so a view that forgets to declare anything is safe by d
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from cityhall.accounts.models import User
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any account: applicants, rejected and suspended people too
@@ -20,6 +23,12 @@ STAFF = "staff"
 ADMIN = "admin"
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+class SignedInRequest(HttpRequest):
+    """The request of any page that is not @public: the gate made sure `user` is an account."""
+
+    user: "User"
 
 
 def _audience(level: str) -> Callable[[View], View]:
@@ -39,16 +48,22 @@ admin_only = _audience(ADMIN)
 def audience_of(view: Callable[..., Any], path: str) -> str:
     if path.startswith("/admin/"):
         return STAFF
-    return getattr(view, "audience", None) or getattr(
-        getattr(view, "view_class", None), "audience", MEMBER
+    return str(
+        getattr(view, "audience", None)
+        or getattr(getattr(view, "view_class", None), "audience", MEMBER)
     )
 
 
+def second_factor_required(user: Any) -> bool:
+    """Staff always (unless relaxed for the local demo); members who turned it on."""
+    if user.is_staff_member:
+        return not settings.STAFF_2FA_RELAXED
+    return user.is_member and user.two_factor_enabled
+
+
 def needs_second_factor(user: Any) -> bool:
-    """Staff must have passed TOTP in this session (unless relaxed for the local demo)."""
-    if settings.STAFF_2FA_RELAXED or not user.is_staff_member:
-        return False
-    return not user.is_verified()
+    """TOTP is required and has not been passed in this session."""
+    return second_factor_required(user) and not user.is_verified()
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:
@@ -63,8 +78,9 @@ class AccessGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view: Callable[..., Any],
-                     args: Any, kwargs: Any) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
         level = audience_of(view, request.path)
         if level == PUBLIC:
             return None

@@ -20,7 +20,9 @@ class UserManager(BaseUserManager["User"]):
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         fields.update(
-            status=User.Status.MEMBER, role=User.Role.ADMIN, is_superuser=True,
+            status=User.Status.MEMBER,
+            role=User.Role.ADMIN,
+            is_superuser=True,
             email_verified=True,
         )
         return self.create_user(email, password, **fields)
@@ -57,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     approved_at = models.DateTimeField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+    # Mirrors "has a confirmed TOTP device", so the gate knows without a query per request.
+    two_factor_enabled = models.BooleanField(default=False)
+    # Changes with every email change request; a link carrying an older value is superseded.
+    email_change_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -104,7 +110,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Django admin permissions follow the community role: admins see everything; staff see the
     # raw data but not the audit log (admins read it).
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         if self.is_admin:
             return True
         if self.is_staff_member:
@@ -122,8 +128,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class UserSession(AbstractBaseSession):
     """Django's session row, plus who owns it, so members can see and end their sessions."""
 
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="sessions")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

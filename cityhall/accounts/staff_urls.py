@@ -1,4 +1,12 @@
 from django.urls import path
 
+from cityhall.accounts import staff_views
+
 app_name = "staff_members"
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff_views.member_list, name="list"),
+    path("<int:user_id>/", staff_views.member_detail, name="detail"),
+    path("<int:user_id>/suspend/", staff_views.member_suspend, name="suspend"),
+    path("<int:user_id>/reactivate/", staff_views.member_reactivate, name="reactivate"),
+    path("<int:user_id>/role/", staff_views.member_role, name="role"),
+]

@@ -7,8 +7,14 @@ from django.db import models
 from cityhall.audit.models import AuditEntry
 
 
-def record(action: str, *, actor: Any, target: models.Model | None = None,
-           subject_user: Any = None, **data: Any) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor: Any,
+    target: models.Model | None = None,
+    subject_user: Any = None,
+    **data: Any,
+) -> AuditEntry:
     """Write an audit entry; call inside the action's transaction."""
     return AuditEntry.objects.create(
         action=action,

@@ -11,7 +11,7 @@ class DutyQuerySet(models.QuerySet["Duty"]):
 
 
 class Duty(models.Model):
-    """A municipal duty members handle (児童手当, 防災, 住民記録 …); the list is curated by staff."""
+    """A municipal duty members handle (児童手当, 防災, 住民記録 …), curated by staff."""
 
     name = models.CharField(_("担当業務"), max_length=60, unique=True)
     kana = models.CharField(_("よみ"), max_length=120, blank=True)
@@ -46,14 +46,20 @@ def photo_path(instance: "Profile", filename: str) -> str:
 class Profile(models.Model):
     """What a member shows the community; one per user, created with the application."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="profile")
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="profiles", verbose_name=_("所属団体"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="profiles",
+        verbose_name=_("所属団体"),
+    )
     department = models.CharField(_("所属部署"), max_length=100, blank=True)
     title = models.CharField(_("役職"), max_length=60, blank=True)
-    duties = models.ManyToManyField(Duty, blank=True, related_name="profiles",
-                                    verbose_name=_("担当業務"))
+    duties = models.ManyToManyField(
+        Duty, blank=True, related_name="profiles", verbose_name=_("担当業務")
+    )
     interests = models.TextField(_("関心のあること"), max_length=1000, blank=True)
     bio = models.TextField(_("自己紹介"), max_length=2000, blank=True)
     photo = models.ImageField(_("写真"), upload_to=photo_path, blank=True)
@@ -96,25 +102,33 @@ class MembershipApplication(models.Model):
         SEARCH = "search", _("ウェブ検索")
         OTHER = "other", _("その他")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="applications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNVERIFIED)
-    submission_key = models.UUIDField(unique=True, default=uuid.uuid4,
-                                      help_text=_("二重送信を見分けるための値"))
+    submission_key = models.UUIDField(
+        unique=True, default=uuid.uuid4, help_text=_("二重送信を見分けるための値")
+    )
     # The survey answers, as the applicant gave them.
     family_name = models.CharField(_("姓"), max_length=50)
     given_name = models.CharField(_("名"), max_length=50)
     family_name_kana = models.CharField(_("姓（カナ）"), max_length=50)
     given_name_kana = models.CharField(_("名（カナ）"), max_length=50)
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="applications", verbose_name=_("所属団体"))
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("所属団体"),
+    )
     department = models.CharField(_("所属部署"), max_length=100)
     title = models.CharField(_("役職"), max_length=60, blank=True)
-    duties = models.ManyToManyField(Duty, blank=True, related_name="applications",
-                                    verbose_name=_("担当業務"))
+    duties = models.ManyToManyField(
+        Duty, blank=True, related_name="applications", verbose_name=_("担当業務")
+    )
     email = models.EmailField(_("職場のメールアドレス"))
-    referral = models.CharField(_("オンライン市役所を知ったきっかけ"), max_length=16,
-                                choices=Referral.choices)
+    referral = models.CharField(
+        _("オンライン市役所を知ったきっかけ"), max_length=16, choices=Referral.choices
+    )
     referral_detail = models.CharField(_("きっかけの詳細"), max_length=200, blank=True)
     interests = models.TextField(_("興味のある課・活動"), max_length=1000, blank=True)
     introduction = models.TextField(_("自己紹介"), max_length=2000)
@@ -124,11 +138,16 @@ class MembershipApplication(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    staff_message = models.TextField(_("申請者へのメッセージ"), blank=True,
-                                     help_text=_("不承認の理由、または追加で伺いたいこと"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    staff_message = models.TextField(
+        _("申請者へのメッセージ"), blank=True, help_text=_("不承認の理由、または追加で伺いたいこと")
+    )
     applicant_reply = models.TextField(_("申請者からの回答"), blank=True)
+    # Normalised forms of the email and the name, set by the actions, for finding duplicates.
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
+    name_key = models.CharField(max_length=100, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -136,7 +155,11 @@ class MembershipApplication(models.Model):
         verbose_name = _("参加申請")
         verbose_name_plural = _("参加申請")
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["email_key"], name="members_app_email_key_idx"),
+            models.Index(fields=["organization", "name_key"], name="members_app_name_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name} ({self.get_status_display()})"

@@ -55,8 +55,11 @@ def deliver(mail_id: int) -> bool:
             logger.warning("mail %s not sent (attempt %s): %s", mail.pk, mail.attempts, error)
             delay = timedelta(minutes=min(2**mail.attempts, 240))
             mail.last_error = str(error)[:1000]
-            mail.status = (OutboundEmail.Status.FAILED if mail.attempts >= MAX_ATTEMPTS
-                           else OutboundEmail.Status.QUEUED)
+            mail.status = (
+                OutboundEmail.Status.FAILED
+                if mail.attempts >= MAX_ATTEMPTS
+                else OutboundEmail.Status.QUEUED
+            )
             mail.next_attempt_at = timezone.now() + delay
             mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             if mail.status == OutboundEmail.Status.QUEUED:

@@ -39,9 +39,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         new_members=Count("pk", filter=Q(status=User.Status.MEMBER, approved_at__gte=since)),
         suspended=Count("pk", filter=Q(status=User.Status.SUSPENDED)),
     )
-    failed_mail = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).filter(
-        attempts__gt=0
-    ).count()
+    failed_mail = (
+        OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+        .filter(attempts__gt=0)
+        .count()
+    )
     context = {**applications, **users, "failed_mail": failed_mail}
     return render(request, "staff/dashboard.html", context)
 
@@ -55,5 +57,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query_string = f"action={action}" if action else ""
-    return render(request, "staff/audit_log.html",
-                  {"page_obj": page, "action": action, "query_string": query_string})
+    return render(
+        request,
+        "staff/audit_log.html",
+        {"page_obj": page, "action": action, "query_string": query_string},
+    )

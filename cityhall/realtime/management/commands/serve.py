@@ -30,14 +30,27 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
-        commands = [[
-            python, "-m", "uvicorn", "cityhall.asgi:application", "--host", host,
-            "--port", str(port), "--no-access-log", "--ws", "websockets",
-        ]]
+        commands = [
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "cityhall.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--ws",
+                "websockets",
+            ]
+        ]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "0.5"])
         processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
-        self.stdout.write(self.style.SUCCESS(f"Serving {settings.SITE_NAME} at http://{host}:{port}/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Serving {settings.SITE_NAME} at http://{host}:{port}/")
+        )
 
         def stop(signum: int, frame: Any) -> None:
             for process in processes:

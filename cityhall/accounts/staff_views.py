@@ -1,0 +1,133 @@
+"""Staff pages for member accounts: find, inspect, suspend, reactivate, change role."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityhall.accounts import actions
+from cityhall.accounts.access import access_account
+from cityhall.accounts.forms import MemberSearchForm, RoleForm, SuspendForm
+from cityhall.accounts.gate import SignedInRequest, admin_only, staff_only
+from cityhall.accounts.models import User
+from cityhall.audit.models import AuditEntry
+from cityhall.lib.text import to_katakana
+
+PAGE_SIZE = 30
+NAME_FIELDS = ("family_name", "given_name", "email")
+KANA_FIELDS = ("family_name_kana", "given_name_kana")  # stored in katakana
+
+
+def _search(form: MemberSearchForm) -> QuerySet[User]:
+    users = User.objects.select_related("profile__organization__prefecture").order_by(
+        "family_name_kana", "given_name_kana", "pk"
+    )
+    if not form.is_valid():
+        return users
+    for term in form.cleaned_data["q"].replace("\u3000", " ").split():
+        match = Q()
+        for field in NAME_FIELDS:
+            match |= Q(**{f"{field}__icontains": term})
+        for field in KANA_FIELDS:
+            match |= Q(**{f"{field}__contains": to_katakana(term)})
+        users = users.filter(match)
+    if form.cleaned_data["status"]:
+        users = users.filter(status=form.cleaned_data["status"])
+    if form.cleaned_data["role"]:
+        users = users.filter(role=form.cleaned_data["role"])
+    return users
+
+
+@staff_only
+def member_list(request: SignedInRequest) -> HttpResponse:
+    form = MemberSearchForm(request.GET or None)
+    page_obj = Paginator(_search(form), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "accounts/staff/member_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query_string": urlencode(query),
+        },
+    )
+
+
+@staff_only
+def member_detail(request: SignedInRequest, user_id: int) -> HttpResponse:
+    account = access_account(request.user, user_id)
+    about = Q(subject_user=account) | Q(target_type="accounts.user", target_id=str(account.pk))
+    entries = AuditEntry.objects.filter(about).select_related("actor")[:20]
+    return render(
+        request,
+        "accounts/staff/member_detail.html",
+        {
+            "account": account,
+            "entries": entries,
+            "suspend_form": SuspendForm(),
+            "role_form": RoleForm(initial={"role": account.role}),
+            "can_suspend": account.is_member
+            and account.pk != request.user.pk
+            and account.role != User.Role.ADMIN,
+            "can_change_role": request.user.is_admin
+            and account.is_member
+            and account.pk != request.user.pk,
+        },
+    )
+
+
+@staff_only
+@require_POST
+def member_suspend(request: SignedInRequest, user_id: int) -> HttpResponse:
+    account = access_account(request.user, user_id)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("利用停止の理由を入力してください。"))
+        return redirect("staff_members:detail", account.pk)
+    try:
+        actions.do_suspend_user(account, actor=request.user, reason=form.cleaned_data["reason"])
+    except actions.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s さんを利用停止にしました。") % {"name": account})
+    return redirect("staff_members:detail", account.pk)
+
+
+@staff_only
+@require_POST
+def member_reactivate(request: SignedInRequest, user_id: int) -> HttpResponse:
+    account = access_account(request.user, user_id)
+    try:
+        actions.do_reactivate_user(account, actor=request.user)
+    except actions.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s さんの利用を再開しました。") % {"name": account})
+    return redirect("staff_members:detail", account.pk)
+
+
+@admin_only
+@require_POST
+def member_role(request: SignedInRequest, user_id: int) -> HttpResponse:
+    account = access_account(request.user, user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("役割を選んでください。"))
+        return redirect("staff_members:detail", account.pk)
+    try:
+        actions.do_change_role(account, actor=request.user, role=form.cleaned_data["role"])
+    except actions.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s さんの役割を「%(role)s」にしました。")
+            % {"name": account, "role": account.get_role_display()},
+        )
+    return redirect("staff_members:detail", account.pk)

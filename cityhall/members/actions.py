@@ -1,0 +1,354 @@
+"""Every write of the joining path: apply, verify the address, answer staff, staff decisions,
+and the first password. Mail is queued in the same transaction and sent after commit."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityhall.accounts.models import User
+from cityhall.audit.log import record
+from cityhall.members import evidence, tokens
+from cityhall.members.models import MembershipApplication, Profile
+from cityhall.notifications.mail import queue_email
+
+Status = MembershipApplication.Status
+OPEN_STATUSES = (Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO)
+DECIDABLE_STATUSES = (Status.PENDING, Status.NEEDS_INFO)
+# One notice per address, and one fresh verification link per application, per interval:
+# the public form must not become a way to flood someone's mailbox.
+NOTICE_INTERVAL = 10 * 60
+RESEND_INTERVAL = 5 * 60
+NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
+SURVEY_FIELDS = ("organization", "department", "title", "referral", "referral_detail")
+ANSWER_FIELDS = (*NAME_FIELDS, *SURVEY_FIELDS, "interests", "introduction")
+
+
+class ActionRefused(Exception):
+    """The change cannot be made in the application's current state; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def verification_url(application: MembershipApplication) -> str:
+    return absolute_url(reverse("members:verify", args=[tokens.verification_token(application)]))
+
+
+def activation_url(user: User) -> str:
+    return absolute_url(reverse("members:activate", args=[tokens.activation_token(user)]))
+
+
+def _queue_verification(application: MembershipApplication) -> None:
+    queue_email(
+        application.email,
+        "members/email/verify",
+        {
+            "application": application,
+            "url": verification_url(application),
+            "hours": settings.EMAIL_VERIFICATION_MAX_AGE // 3600,
+        },
+    )
+
+
+def _may_apply_again(user: User) -> bool:
+    """Only a rejected person, with no application still open, starts a new application."""
+    return (
+        user.status == User.Status.REJECTED
+        and not user.applications.filter(status__in=OPEN_STATUSES).exists()
+    )
+
+
+def _queue_existing_account_notice(user: User) -> None:
+    """Tell the owner of the address what to do, with the link that helps them most."""
+    if not cache.add(f"members:notice:{user.pk}", 1, NOTICE_INTERVAL):
+        return
+    open_application = user.applications.filter(status__in=OPEN_STATUSES).first()
+    context: dict[str, Any] = {
+        "user": user,
+        "login_url": absolute_url(reverse("accounts:login")),
+        "status_url": absolute_url(reverse("members:status")),
+        "application": open_application,
+    }
+    if open_application is not None and open_application.status == Status.UNVERIFIED:
+        context["verify_url"] = verification_url(open_application)
+    if user.status == User.Status.MEMBER and not user.has_usable_password():
+        context["activation_url"] = activation_url(user)
+    queue_email(user.email, "members/email/already_registered", context)
+
+
+def _copy_answers_to_account(application: MembershipApplication) -> None:
+    """The account and profile show what the latest application says."""
+    user = application.user
+    for field in NAME_FIELDS:
+        setattr(user, field, getattr(application, field))
+    user.save(update_fields=list(NAME_FIELDS))
+    profile, _created = Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "organization_id": application.organization_id,
+            "department": application.department,
+            "title": application.title,
+            "bio": application.introduction,
+            "interests": application.interests,
+        },
+    )
+    profile.duties.set(application.duties.all())
+
+
+@transaction.atomic
+def do_submit_application(
+    data: Mapping[str, Any], *, actor: Any = None
+) -> MembershipApplication | None:
+    """Anyone, from the public form (`data` is ApplicationForm.cleaned_data).
+
+    Creates the account (applicant, no usable password, address unverified), its profile and
+    the application, audits `members.application.submitted` and queues the verification mail.
+    Returns None and creates nothing for a second submission of the same form, or when the
+    address already has an account: that address is mailed a notice instead, and the page the
+    visitor sees is the same, so nobody learns whether an address is registered. A rejected
+    person may apply again: the new application joins their existing account.
+    """
+    if MembershipApplication.objects.filter(submission_key=data["submission_key"]).exists():
+        return None
+    email = data["email"].strip().lower()
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and not _may_apply_again(user):
+        _queue_existing_account_notice(user)
+        return None
+    try:
+        with transaction.atomic():  # a savepoint, so a concurrent twin submission fails cleanly
+            if user is None:
+                user = User.objects.create_user(
+                    email, None, status=User.Status.APPLICANT, email_verified=False
+                )
+            application = MembershipApplication.objects.create(
+                user=user,
+                submission_key=data["submission_key"],
+                email=email,
+                email_key=evidence.email_key(email),
+                name_key=evidence.name_key(data["family_name"], data["given_name"]),
+                policy_version=settings.POLICY_VERSION,
+                consented_at=timezone.now(),
+                **{field: data[field] for field in ANSWER_FIELDS},
+            )
+    except IntegrityError:
+        return None
+    application.duties.set(data["duties"])
+    if user.status == User.Status.APPLICANT:  # a rejected person's account waits for the link
+        _copy_answers_to_account(application)
+    record("members.application.submitted", actor=actor, target=application, subject_user=user)
+    _queue_verification(application)
+    return application
+
+
+def do_resend_verification(application: MembershipApplication, *, actor: Any = None) -> bool:
+    """Anyone holding an expired verification link of an application still unverified.
+
+    Queues a fresh link; False (and nothing sent) when one was sent in the last few minutes.
+    """
+    if application.status != Status.UNVERIFIED:
+        return False
+    if not cache.add(f"members:resend:{application.pk}", 1, RESEND_INTERVAL):
+        return False
+    with transaction.atomic():
+        _queue_verification(application)
+    return True
+
+
+@transaction.atomic
+def do_verify_email(application: MembershipApplication, *, actor: Any = None) -> bool:
+    """Anyone holding a valid verification link: the address is confirmed.
+
+    The application moves to PENDING (staff's queue) and the account's address is verified; a
+    rejected person's account returns to applicant with the new answers. Audits
+    `members.application.verified`. False when the link was already used.
+    """
+    moved = MembershipApplication.objects.filter(
+        pk=application.pk, status=Status.UNVERIFIED
+    ).update(status=Status.PENDING, verified_at=timezone.now())
+    if not moved:
+        return False
+    application.refresh_from_db()
+    user = User.objects.select_for_update().get(pk=application.user_id)
+    application.user = user
+    user.email_verified = True
+    fields = ["email_verified"]
+    if user.status == User.Status.REJECTED:
+        user.status = User.Status.APPLICANT
+        fields.append("status")
+    user.save(update_fields=fields)
+    _copy_answers_to_account(application)
+    record(
+        "members.application.verified", actor=actor or user, target=application, subject_user=user
+    )
+    return True
+
+
+@transaction.atomic
+def do_resubmit_application(
+    application: MembershipApplication, data: Mapping[str, Any], *, actor: Any
+) -> MembershipApplication:
+    """The applicant, answering staff's request for more information (`data`: ReplyForm).
+
+    Updates the answers and the profile, moves NEEDS_INFO back to PENDING and audits
+    `members.application.resubmitted`.
+    """
+    fields = ("applicant_reply", "organization", "department", "title", "introduction")
+    moved = MembershipApplication.objects.filter(
+        pk=application.pk, user=actor, status=Status.NEEDS_INFO
+    ).update(status=Status.PENDING, **{f: data[f] for f in fields})
+    if not moved:
+        raise ActionRefused(_("この申請は現在、回答を受け付けていません。"))
+    application.refresh_from_db()
+    application.duties.set(data["duties"])
+    _copy_answers_to_account(application)
+    record(
+        "members.application.resubmitted",
+        actor=actor,
+        target=application,
+        subject_user=application.user,
+    )
+    return application
+
+
+def _decide(
+    application: MembershipApplication,
+    status: str,
+    *,
+    actor: Any,
+    message: str,
+    allowed: tuple[str, ...] = DECIDABLE_STATUSES,
+) -> MembershipApplication:
+    """Move an open application to `status`, unless someone decided it first."""
+    changes: dict[str, Any] = {"status": status, "staff_message": message}
+    if status in (Status.APPROVED, Status.REJECTED):
+        changes.update(decided_at=timezone.now(), decided_by=actor)
+    moved = MembershipApplication.objects.filter(pk=application.pk, status__in=allowed).update(
+        **changes
+    )
+    if not moved:
+        current = MembershipApplication.objects.get(pk=application.pk)
+        raise ActionRefused(
+            _("この申請はすでに「%(status)s」になっているため、操作できません。")
+            % {"status": current.get_status_display()}
+        )
+    application.refresh_from_db()
+    return application
+
+
+@transaction.atomic
+def do_approve_application(
+    application: MembershipApplication, *, actor: Any
+) -> MembershipApplication:
+    """Staff. The applicant becomes a member (the password stays unusable until they set it
+    from the link in the approval mail). Audits `members.application.approved`."""
+    application = _decide(application, Status.APPROVED, actor=actor, message="")
+    user = User.objects.select_for_update().get(pk=application.user_id)
+    user.status = User.Status.MEMBER
+    user.approved_at = timezone.now()
+    user.email_verified = True
+    user.save(update_fields=["status", "approved_at", "email_verified"])
+    record("members.application.approved", actor=actor, target=application, subject_user=user)
+    queue_email(
+        user.email,
+        "members/email/approved",
+        {
+            "user": user,
+            "url": activation_url(user),
+            "days": settings.ACTIVATION_MAX_AGE // 86400,
+            "welcome_url": absolute_url(reverse("members:welcome")),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def do_reject_application(
+    application: MembershipApplication, reason: str, *, actor: Any
+) -> MembershipApplication:
+    """Staff. The reason (required) is mailed to the applicant and shown on their status
+    page. Audits `members.application.rejected`."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("不承認の理由を入力してください。"))
+    application = _decide(application, Status.REJECTED, actor=actor, message=reason)
+    user = User.objects.select_for_update().get(pk=application.user_id)
+    if user.status == User.Status.APPLICANT:
+        user.status = User.Status.REJECTED
+        user.save(update_fields=["status"])
+    record(
+        "members.application.rejected",
+        actor=actor,
+        target=application,
+        subject_user=user,
+        reason=reason,
+    )
+    queue_email(
+        user.email,
+        "members/email/rejected",
+        {
+            "user": user,
+            "reason": reason,
+            "status_url": absolute_url(reverse("members:status")),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def do_request_more_information(
+    application: MembershipApplication, message: str, *, actor: Any
+) -> MembershipApplication:
+    """Staff. Asks the applicant a question (required); they answer on their status page.
+    Audits `members.application.info_requested`."""
+    message = message.strip()
+    if not message:
+        raise ActionRefused(_("申請者に確認したいことを入力してください。"))
+    application = _decide(
+        application, Status.NEEDS_INFO, actor=actor, message=message, allowed=(Status.PENDING,)
+    )
+    record(
+        "members.application.info_requested",
+        actor=actor,
+        target=application,
+        subject_user=application.user,
+        message=message,
+    )
+    queue_email(
+        application.user.email,
+        "members/email/info_requested",
+        {
+            "user": application.user,
+            "message": message,
+            "status_url": absolute_url(reverse("members:status")),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def do_activate_account(user: User, password: str, *, actor: Any = None) -> User:
+    """The approved member, from the link in the approval mail: sets the first password.
+
+    Refused once a password exists (the link is single use). Audits `members.account.activated`.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_usable_password() or user.status != User.Status.MEMBER:
+        raise ActionRefused(_("このリンクはすでに使用されています。"))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    password_validation.password_changed(password, user)
+    record("members.account.activated", actor=actor or user, target=user, subject_user=user)
+    return user

@@ -1,0 +1,136 @@
+"""The newcomer's checklist on the welcome page.
+
+Each item knows how to tell whether a member has done it. Features that arrive later replace
+their placeholder from their AppConfig.ready(), e.g.::
+
+    onboarding.register(ChecklistItem(key="sections", title=..., description=...,
+                                      done=lambda user: user.section_memberships.exists(),
+                                      url_name="sections:list"))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.lib.jst import to_jst
+
+FRIDAY = 4
+ORIENTATION_START_HOUR = 21
+ORIENTATION_LENGTH = timedelta(hours=1)
+
+
+def next_orientation(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Start and end of the next Friday 説明会 (21:00–22:00 JST); today's until it ends."""
+    now = to_jst(now or timezone.now())
+    start = (now + timedelta(days=(FRIDAY - now.weekday()) % 7)).replace(
+        hour=ORIENTATION_START_HOUR, minute=0, second=0, microsecond=0
+    )
+    if start + ORIENTATION_LENGTH <= now:
+        start += timedelta(days=7)
+    return start, start + ORIENTATION_LENGTH
+
+
+def _orientation_description() -> str:
+    start, end = next_orientation()
+    when = "{}（{}）{}〜{}".format(
+        formats.date_format(start, "Y年n月j日"),
+        formats.date_format(start, "D"),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M"),
+    )
+    return gettext(
+        "次回は {when} です。はじめての方向けに、コミュニティの歩き方をご案内します。"
+    ).format(when=when)
+
+
+def _has_photo(user: Any) -> bool:
+    profile = getattr(user, "profile", None)
+    return bool(profile and profile.photo)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str | Promise
+    description: str | Promise | Callable[[], str]
+    # None while the feature does not exist yet: the item shows as "coming soon".
+    done: Callable[[Any], bool] | None = None
+    url_name: str = ""
+    action_label: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    key: str
+    title: str
+    description: str
+    state: str  # "done", "todo" or "soon"
+    url: str
+    action_label: str
+
+
+CHECKLIST: list[ChecklistItem] = [
+    ChecklistItem(
+        key="profile_photo",
+        title=_("プロフィールに写真を登録する"),
+        description=_(
+            "顔写真と担当業務があると、ほかの自治体の仲間があなたを見つけやすくなります。"
+        ),
+        done=_has_photo,
+        url_name="profiles:edit",
+        action_label=_("プロフィールを編集"),
+    ),
+    ChecklistItem(
+        key="sections",
+        title=_("興味のある課に参加する"),
+        description=_(
+            "仕事・スキル・趣味など50以上の課があります。課への参加はまもなく始まります。"
+        ),
+    ),
+    ChecklistItem(
+        key="orientation",
+        title=_("金曜日の説明会に参加する"),
+        description=_orientation_description,
+    ),
+    ChecklistItem(
+        key="introduction",
+        title=_("自己紹介を投稿する"),
+        description=_(
+            "所属や担当業務、やってみたいことを紹介しましょう。投稿機能はまもなく使えるようになります。"
+        ),
+    ),
+]
+
+
+def register(item: ChecklistItem) -> None:
+    """Add an item, or replace the item with the same key (keeping its place)."""
+    for i, existing in enumerate(CHECKLIST):
+        if existing.key == item.key:
+            CHECKLIST[i] = item
+            return
+    CHECKLIST.append(item)
+
+
+def checklist_for(user: Any) -> list[ChecklistRow]:
+    rows = []
+    for item in CHECKLIST:
+        state = "soon" if item.done is None else "done" if item.done(user) else "todo"
+        description = item.description() if callable(item.description) else item.description
+        rows.append(
+            ChecklistRow(
+                key=item.key,
+                title=str(item.title),
+                description=str(description),
+                state=state,
+                url=reverse(item.url_name) if item.url_name and state == "todo" else "",
+                action_label=str(item.action_label),
+            )
+        )
+    return rows
