@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= cityhall.settings
 
 .PHONY: run test install assets lint messages serve demo clean
 
@@ -24,7 +23,7 @@ run: install
 
 ## make test: the whole suite (SQLite unless DATABASE_URL points elsewhere).
 test: install
-	$(BIN)/pytest -n $${TEST_WORKERS:-2} $(ARGS)
+	$(BIN)/pytest --ds=cityhall.test_settings -n $${TEST_WORKERS:-2} $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -111,6 +111,7 @@ def application_list(request: SignedInRequest) -> HttpResponse:
             "page_obj": page,
             "rows": [(application, evidence.flags_for(application)) for application in page],
             "query_string": urlencode(params),
+            "filters_active": any(k != "status" for k in params),
         },
     )
 

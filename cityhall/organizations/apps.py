@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationsConfig(AppConfig):
     name = "cityhall.organizations"
     label = "organizations"
-    verbose_name = "団体"
+    verbose_name = _("団体")

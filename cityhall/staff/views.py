@@ -5,10 +5,12 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cityhall.accounts.gate import admin_only, public, staff_only
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.lib.jst import now_jst
 from cityhall.members.models import MembershipApplication
 from cityhall.notifications.models import OutboundEmail
 
@@ -21,7 +23,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/landing.html")
     if not user.is_member:
         return redirect("members:status")
-    return render(request, "home/member_home.html")
+    return render(request, "home/member_home.html", {"greeting": greeting(now_jst().hour)})
+
+
+def greeting(hour: int) -> str:
+    if 4 <= hour < 10:
+        return gettext("おはようございます")
+    if 10 <= hour < 18:
+        return gettext("こんにちは")
+    return gettext("こんばんは")
 
 
 @staff_only
