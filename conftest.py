@@ -106,3 +106,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             and not marker.kwargs.get("serialized_rollback")
         ):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling counters live in the cache: every test starts and ends with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

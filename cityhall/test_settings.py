@@ -21,3 +21,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_AUTOREFRESH = True
+
+# With Redis, each parallel test worker gets its own database so clearing the cache between
+# tests never disturbs another worker.
+if REDIS_URL:  # noqa: F405
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _redis = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + _worker % 15}"  # noqa: F405
+    CACHES["default"]["LOCATION"] = _redis  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [_redis]  # noqa: F405

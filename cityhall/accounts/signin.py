@@ -34,7 +34,7 @@ def _counters(email: str, ip: str) -> list[Counter]:
 
 def retry_message(until: datetime) -> str:
     """The same words whether or not the address exists."""
-    when = date_format(to_jst(until), "n月j日 H:i")
+    when = date_format(to_jst(until), _("n月j日 H:i"))
     return _(
         "ログインに続けて失敗したため、安全のため一時的にログインを止めています。"
         "%(when)s 以降にもう一度お試しください。パスワードを忘れた場合は再設定できます。"

@@ -46,7 +46,7 @@ def _check_throttled(user: User, check: Callable[[], bool]) -> str:
     return _(
         "確認コードの入力に続けて失敗したため、安全のため一時的に受け付けを止めています。"
         "%(when)s 以降にもう一度お試しください。"
-    ) % {"when": date_format(to_jst(until), "n月j日 H:i")}
+    ) % {"when": date_format(to_jst(until), _("n月j日 H:i"))}
 
 
 @signed_in

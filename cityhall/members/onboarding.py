@@ -39,11 +39,11 @@ def next_orientation(now: datetime | None = None) -> tuple[datetime, datetime]:
 
 def _orientation_description() -> str:
     start, end = next_orientation()
-    when = "{}（{}）{}〜{}".format(
-        formats.date_format(start, "Y年n月j日"),
-        formats.date_format(start, "D"),
-        start.strftime("%H:%M"),
-        end.strftime("%H:%M"),
+    when = gettext("{date}（{weekday}）{start}〜{end}").format(
+        date=formats.date_format(start, gettext("Y年n月j日")),
+        weekday=formats.date_format(start, "D"),
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
     )
     return gettext(
         "次回は {when} です。はじめての方向けに、コミュニティの歩き方をご案内します。"

@@ -91,10 +91,3 @@ def some_duties() -> list[Duty]:
         Duty.objects.create(name="防災", kana="ボウサイ", category="防災・危機管理"),
     ]
 
-
-def ensure_reference_data() -> None:
-    """Reload the organisations if a transactional test elsewhere flushed them."""
-    if not Organization.objects.filter(code="015113").exists():
-        from cityhall.organizations.reference import load_reference_data
-
-        load_reference_data(Organization)

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -7,15 +6,9 @@ from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
 from cityhall.members import tokens
 from cityhall.members.actions import do_approve_application
-from cityhall.members.tests.joining_helpers import ensure_reference_data, pending_application
+from cityhall.members.tests.joining_helpers import pending_application
 
 PASSWORD = "hokkaido-sarufutsu-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 @pytest.fixture

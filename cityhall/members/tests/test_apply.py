@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -16,19 +15,12 @@ from cityhall.audit.models import AuditEntry
 from cityhall.members.models import MembershipApplication
 from cityhall.members.tests.joining_helpers import (
     BROKEN_MAIL,
-    ensure_reference_data,
     some_duties,
     survey,
 )
 from cityhall.notifications.models import OutboundEmail
 
 APPLY = reverse("members:apply")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 import pytest
-from django.core.cache import cache
 
 from cityhall import testing
 from cityhall.members import evidence
 from cityhall.members.models import MembershipApplication
-from cityhall.members.tests.joining_helpers import ensure_reference_data, pending_application
+from cityhall.members.tests.joining_helpers import pending_application
 
 GOVERNMENT = [
     "city.yokohama.lg.jp",
@@ -32,12 +31,6 @@ NOT_GOVERNMENT = [
     "go.jp.evil.com",
     "cityyokohama.jp",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 @pytest.mark.parametrize("domain", GOVERNMENT)

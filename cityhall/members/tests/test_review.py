@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -17,19 +16,12 @@ from cityhall.audit.models import AuditEntry
 from cityhall.members.models import MembershipApplication
 from cityhall.members.tests.joining_helpers import (
     BROKEN_MAIL,
-    ensure_reference_data,
     pending_application,
 )
 from cityhall.notifications.models import OutboundEmail
 
 Status = MembershipApplication.Status
 LIST = reverse("staff_applications:list")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 def detail(application):

@@ -1,21 +1,13 @@
-import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from cityhall import testing
 from cityhall.audit.models import AuditEntry
 from cityhall.members.models import MembershipApplication
-from cityhall.members.tests.joining_helpers import ensure_reference_data, some_duties
+from cityhall.members.tests.joining_helpers import some_duties
 
 Status = MembershipApplication.Status
 STATUS = reverse("members:status")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 def reply_url(application: MembershipApplication) -> str:

@@ -1,7 +1,5 @@
-import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -9,15 +7,9 @@ from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
 from cityhall.members import tokens
 from cityhall.members.models import MembershipApplication
-from cityhall.members.tests.joining_helpers import ensure_reference_data, unverified_application
+from cityhall.members.tests.joining_helpers import unverified_application
 
 Status = MembershipApplication.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 def verify_url(application: MembershipApplication) -> str:

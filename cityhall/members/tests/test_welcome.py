@@ -1,21 +1,13 @@
 from datetime import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cityhall.lib.jst import JST
 from cityhall.members import onboarding
 from cityhall.members.onboarding import ChecklistItem, checklist_for, next_orientation
-from cityhall.members.tests.joining_helpers import ensure_reference_data
 
 WELCOME = reverse("members:welcome")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state(db):
-    ensure_reference_data()
-    cache.clear()
 
 
 def states(user) -> dict[str, str]:
