@@ -90,4 +90,3 @@ def some_duties() -> list[Duty]:
         Duty.objects.create(name="児童手当", kana="ジドウテアテ", category="子ども・子育て"),
         Duty.objects.create(name="防災", kana="ボウサイ", category="防災・危機管理"),
     ]
-
