@@ -28,7 +28,7 @@ if REDIS_URL:  # noqa: F405
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _redis = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + _worker % 15}"  # noqa: F405
     CACHES["default"]["LOCATION"] = _redis  # noqa: F405
-    CHANNEL_LAYERS = {  # noqa: F405
+    CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [_redis]},
