@@ -2,6 +2,7 @@
 and the first password. Mail is queued in the same transaction and sent after commit."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,9 @@ class ActionRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+REJECTED_RETENTION = timedelta(days=365)
 
 
 def absolute_url(path: str) -> str:
@@ -352,3 +356,23 @@ def do_activate_account(user: User, password: str, *, actor: Any = None) -> User
     password_validation.password_changed(password, user)
     record("members.account.activated", actor=actor or user, target=user, subject_user=user)
     return user
+
+
+@transaction.atomic
+def do_purge_expired_applications(*, actor: Any = None, now: Any = None) -> int:
+    """Delete applications declined more than a year ago, as the privacy policy promises, and
+    the accounts of people who never became members. Run daily (`manage.py purge_expired_data`).
+    """
+    cutoff = (now or timezone.now()) - REJECTED_RETENTION
+    expired = MembershipApplication.objects.filter(
+        status=MembershipApplication.Status.REJECTED, decided_at__lt=cutoff
+    )
+    user_ids = set(expired.values_list("user_id", flat=True))
+    count, _ = expired.delete()
+    # An account goes with its last application, unless it has since become something else.
+    User.objects.filter(
+        pk__in=user_ids, status=User.Status.REJECTED, applications__isnull=True
+    ).delete()
+    if count:
+        record("members.application.purged", actor=actor, count=count)
+    return count

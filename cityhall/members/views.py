@@ -209,6 +209,4 @@ def rules(request: HttpRequest) -> HttpResponse:
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
     # CONTACT_EMAIL is optional: without it the policy names the staff office only.
-    return render(
-        request, "members/privacy.html", {"contact_email": getattr(settings, "CONTACT_EMAIL", "")}
-    )
+    return render(request, "members/privacy.html", {"contact_email": settings.CONTACT_EMAIL})
