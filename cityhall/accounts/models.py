@@ -78,6 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         indexes = [
             models.Index(fields=["status", "family_name_kana", "given_name_kana"]),
+            models.Index(fields=["family_name", "given_name"], name="accounts_user_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Concat
 
 from cityhall.lib.text import compact, to_katakana
 from cityhall.members.models import MembershipApplication
@@ -195,14 +194,12 @@ def with_duplicate_flags(applications: QuerySet[MembershipApplication]) -> Query
         .exclude(name_key="")
         .exclude(user=OuterRef("user"))
     )
-    same_name_users = (
-        User.objects.annotate(joined_name=Concat("family_name", "given_name"))
-        .filter(
-            profile__organization=OuterRef("organization"),
-            joined_name=Concat(OuterRef("family_name"), OuterRef("given_name")),
-        )
-        .exclude(pk=OuterRef("user"))
-    )
+    # Plain equality on both name columns so the (family_name, given_name) index is used.
+    same_name_users = User.objects.filter(
+        family_name=OuterRef("family_name"),
+        given_name=OuterRef("given_name"),
+        profile__organization=OuterRef("organization"),
+    ).exclude(pk=OuterRef("user"))
     return applications.annotate(
         duplicate_email=Exists(_other_applications_same_email()),
         duplicate_name_application=Exists(same_name_apps),

@@ -83,12 +83,17 @@ def application_list(request: SignedInRequest) -> HttpResponse:
     status = data.get("status") or Status.PENDING
     applications = _filtered(data)
     counts = dict(applications.values_list("status").annotate(n=Count("pk")))
-    rows = evidence.with_duplicate_flags(
-        applications.filter(status=status)
+    # Paginate the bare rows first: the duplicate flags are computed for one page only.
+    ordering = _ordering(status, data.get("sort") or "")
+    page = Paginator(
+        applications.filter(status=status).order_by(*ordering).values_list("pk", flat=True),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    page.object_list = list(
+        evidence.with_duplicate_flags(MembershipApplication.objects.filter(pk__in=list(page)))
         .select_related("organization__prefecture")
-        .order_by(*_ordering(status, data.get("sort") or ""))
+        .order_by(*ordering)
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     params["status"] = status
     tabs = [
