@@ -1,13 +1,15 @@
 # Two commands set everything up: `make run` serves the demo site, `make test` runs the suite.
-PYTHON ?= python3.11
+# Python 3.11: python3.11 if present, else python3 (checked below).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install assets lint messages serve demo clean
+.PHONY: run test install assets lint messages clean
 
 $(BIN)/activate: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
+		|| { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
