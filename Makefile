@@ -19,9 +19,9 @@ install: $(BIN)/activate
 
 ## make run: install, migrate, load the demo community, print the logins and serve on PORT.
 run: install
-	DEBUG=1 STAFF_2FA_RELAXED=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 STAFF_2FA_RELAXED=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 STAFF_2FA_RELAXED=1 PORT=$(PORT) $(BIN)/python manage.py serve
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py load_demo
+	DEBUG=1 STAFF_2FA_RELAXED=1 SITE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) $(BIN)/python manage.py serve
 
 ## make test: the whole suite (SQLite unless DATABASE_URL points elsewhere).
 test: install
