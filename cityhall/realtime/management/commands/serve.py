@@ -30,21 +30,10 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
-        commands = [
-            [
-                python,
-                "-m",
-                "uvicorn",
-                "cityhall.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--ws",
-                "websockets",
-            ]
-        ]
+        uvicorn = [python, "-m", "uvicorn", "cityhall.asgi:application"]
+        uvicorn += ["--host", host, "--port", str(port), "--no-access-log"]
+        uvicorn += ["--ws", "websockets-sansio", "--lifespan", "off"]
+        commands = [uvicorn]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "0.5"])
         processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
