@@ -191,6 +191,7 @@ class ReviewFilterForm(forms.Form):
         label=_("重複の可能性"),
         required=False,
         choices=[("", _("すべて")), ("yes", _("あり")), ("no", _("なし"))],
+        help_text=_("審査が終わっていない申請だけを対象に調べます。"),
     )
     prefecture = forms.ModelChoiceField(
         label=_("都道府県"),

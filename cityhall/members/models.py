@@ -157,6 +157,7 @@ class MembershipApplication(models.Model):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "decided_at"], name="members_app_decided_idx"),
             models.Index(fields=["email_key"], name="members_app_email_key_idx"),
             models.Index(fields=["organization", "name_key"], name="members_app_name_key_idx"),
         ]

@@ -26,7 +26,7 @@ from cityhall.members.models import MembershipApplication
 
 Status = MembershipApplication.Status
 PAGE_SIZE = 30
-OLDEST_FIRST = {Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO}
+OPEN = {Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO}  # not decided yet
 
 
 def _search(applications: QuerySet, query: str) -> QuerySet:
@@ -53,7 +53,8 @@ def _filtered(data: dict[str, Any]) -> QuerySet:
     elif data.get("government") == "no":
         applications = applications.exclude(evidence.government_email_q())
     if data.get("duplicate") in {"yes", "no"}:
-        applications = evidence.with_duplicate_flags(applications)
+        # Duplicates matter before a decision; checking every decided application is costly.
+        applications = evidence.with_duplicate_flags(applications.filter(status__in=OPEN))
         if data["duplicate"] == "yes":
             applications = applications.filter(evidence.POSSIBLE_DUPLICATE)
         else:
@@ -68,7 +69,7 @@ def _filtered(data: dict[str, Any]) -> QuerySet:
 
 
 def _ordering(status: str, sort: str) -> list[str]:
-    if sort == "old" or (not sort and status in OLDEST_FIRST):
+    if sort == "old" or (not sort and status in OPEN):
         return ["submitted_at", "pk"]
     if sort == "new" or status not in {Status.APPROVED, Status.REJECTED}:
         return ["-submitted_at", "-pk"]
