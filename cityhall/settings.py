@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cityhall.notifications",
     "cityhall.staff",
     "cityhall.realtime",
+    "cityhall.insights",
 ]
 
 MIDDLEWARE = [

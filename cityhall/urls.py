@@ -18,5 +18,7 @@ urlpatterns = [
     path("staff/applications/", include("cityhall.members.staff_urls")),
     path("staff/duties/", include("cityhall.members.duty_urls")),
     path("staff/members/", include("cityhall.accounts.staff_urls")),
+    path("staff/insights/", include("cityhall.insights.staff_urls")),
+    path("insights/", include("cityhall.insights.urls")),
     path("admin/", admin.site.urls),
 ]
