@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall.accounts.models import User
+from cityhall.members.evidence import match_fields
 from cityhall.members.models import MembershipApplication, Profile
 from cityhall.organizations.models import Organization
 
@@ -64,6 +65,7 @@ def make_application(
         "verified_at": timezone.now() if status != "unverified" else None,
     }
     fields.update(answers)
+    fields.update(match_fields(fields["email"], fields["family_name"], fields["given_name"]))
     return MembershipApplication.objects.create(user=user, **fields)
 
 

@@ -148,6 +148,7 @@ class MembershipApplication(models.Model):
     # Normalised forms of the email and the name, set by the actions, for finding duplicates.
     email_key = models.CharField(max_length=254, blank=True, editable=False)
     name_key = models.CharField(max_length=100, blank=True, editable=False)
+    government_domain = models.BooleanField(default=False, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 

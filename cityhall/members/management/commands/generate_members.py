@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cityhall.accounts.models import User
-from cityhall.members.evidence import email_key, name_key, romanize
+from cityhall.members.evidence import match_fields, romanize
 from cityhall.members.management import demo_data as names
 from cityhall.members.models import Duty, MembershipApplication, Profile, Visibility
 from cityhall.organizations.models import Organization
@@ -362,8 +362,7 @@ class Generator:
             decided_at=p.decided if decided else None,
             decided_by=self.rng.choice(reviewers) if decided and reviewers else None,
             staff_message=message.get(status, ""),
-            email_key=email_key(p.email),
-            name_key=name_key(p.family[0], p.given[0]),
+            **match_fields(p.email, p.family[0], p.given[0]),
         )
 
 

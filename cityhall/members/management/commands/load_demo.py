@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cityhall.accounts.models import User
-from cityhall.members.evidence import email_key, name_key
+from cityhall.members.evidence import match_fields
 from cityhall.members.management import demo_data as demo
 from cityhall.members.models import Duty, MembershipApplication, Profile, Visibility
 from cityhall.organizations.models import Organization
@@ -292,8 +292,7 @@ class DemoBuilder:
                     decided_by=reviewer if decided else None,
                     staff_message=answers.get("staff_message", ""),
                     applicant_reply=answers.get("applicant_reply", ""),
-                    email_key=email_key(p.email),
-                    name_key=name_key(p.family_name, p.given_name),
+                    **match_fields(p.email, p.family_name, p.given_name),
                 )
             )
         created = MembershipApplication.objects.bulk_create(applications)
