@@ -18,3 +18,12 @@ def test_it_has_a_standalone_500_page(client, settings):
 
     html = get_template("500.html").render({})
     assert "エラーが発生しました" in html
+
+
+def test_it_explains_an_expired_form_in_japanese(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"email": "a@example.jp", "password": "x"})
+    assert response.status_code == 403
+    assert "ページの有効期限が切れました" in response.content.decode()
