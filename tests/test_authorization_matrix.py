@@ -177,6 +177,12 @@ MATRIX: dict[str, Row] = {
         named("staff_members:reactivate", obj("suspended")), staff_only(GONE)
     ),
     "staff_members:role": Row(named("staff_members:role", obj("member")), admin_only(GONE)),
+    # Insights
+    "insights:coverage": Row(named("insights:coverage"), members_only()),
+    "insights:prefecture": Row(named("insights:prefecture", const("01")), members_only()),
+    "insights:mine": Row(named("insights:mine"), members_only()),
+    "staff_insights:dashboard": Row(named("staff_insights:dashboard"), staff_only()),
+    "staff_insights:export": Row(fixed("/staff/insights/export/funnel.csv/"), staff_only()),
     # Reference data
     "organizations:search": Row(named("organizations:search"), everyone()),
     # Profiles

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from cityhall.insights import staff_views
+
 app_name = "staff_insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff_views.dashboard, name="dashboard"),
+    path("export/<slug:table>.<slug:format>/", staff_views.export, name="export"),
+]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from cityhall.accounts.gate import admin_only, public, staff_only
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.insights.views import landing_context
 from cityhall.lib.jst import now_jst
 from cityhall.members.models import MembershipApplication
 from cityhall.notifications.models import OutboundEmail
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors see what the community is; members their start page."""
     user = request.user
     if not user.is_authenticated:
-        return render(request, "home/landing.html")
+        return render(request, "home/landing.html", landing_context())
     if not user.is_member:
         return redirect("members:status")
     return render(request, "home/member_home.html", {"greeting": greeting(now_jst().hour)})

@@ -1,0 +1,327 @@
+"""Staff's view of the community's numbers: growth, joining and coverage, each table downloadable.
+
+The dashboard is a list of panels (PANELS). A feature that brings numbers of its own (a 課's
+activity, attendance per study-session series, broadcast viewers) adds a panel builder there
+and its tables to TABLES; the page, the print view and the downloads follow. Every number comes
+from cityhall.insights.figures, and each table is built once for the page, the CSV and the
+workbook alike, so the three always agree.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from cityhall.accounts.gate import staff_only
+from cityhall.insights import figures
+from cityhall.lib import charts
+from cityhall.lib.exports import csv_response, xlsx_response
+from cityhall.lib.jst import now_jst
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    days: int | None
+    label: str | Promise
+
+    @property
+    def since(self) -> datetime | None:
+        """From midnight (JST) `days` calendar days back, today included: whole days keep the
+        figures cacheable for the rest of the day."""
+        if self.days is None:
+            return None
+        midnight = now_jst().replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight - timedelta(days=self.days - 1)
+
+
+PERIODS = (
+    Period("30d", 30, gettext_lazy("直近30日")),
+    Period("90d", 90, gettext_lazy("直近90日")),
+    Period("1y", 365, gettext_lazy("直近1年")),
+    Period("all", None, gettext_lazy("全期間")),
+)
+DEFAULT_PERIOD = PERIODS[1]
+
+
+def period_from(request: HttpRequest) -> Period:
+    key = request.GET.get("period", "")
+    return next((p for p in PERIODS if p.key == key), DEFAULT_PERIOD)
+
+
+# --- tables: what the page shows beside each chart, and what the downloads contain ---------
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    css: str = ""  # "num": right-aligned figures; "nowrap": a month kept on one line
+
+
+@dataclass
+class Table:
+    name: str  # in the export URL
+    title: str  # heading, sheet name and file name
+    headers: list[str]
+    rows: list[list[Any]]
+    footer: list[Any] | None = None
+    period: str = ""  # the period's key, for tables that depend on it
+
+    def export_rows(self) -> list[list[Any]]:
+        """Months as 2026-11, missing values as empty cells; numbers stay numbers."""
+        return [[_export_cell(c) for c in row] for row in [*self.rows, self.footer or []] if row]
+
+    def display_rows(self) -> list[list[Cell]]:
+        return [[_display_cell(c) for c in row] for row in self.rows]
+
+    def display_footer(self) -> list[Cell]:
+        return [_display_cell(c) for c in self.footer or []]
+
+    @property
+    def query(self) -> str:
+        """What the export links carry."""
+        return f"period={self.period}" if self.period else ""
+
+    def filename(self, extension: str) -> str:
+        return f"{self.title}_{now_jst().date().isoformat()}.{extension}"
+
+    def ascii_filename(self, extension: str) -> str:
+        """For clients that cannot read the UTF-8 name: funnel_30d_2026-11-24.csv."""
+        parts = [self.name, self.period, now_jst().date().isoformat()]
+        return "_".join(p for p in parts if p) + f".{extension}"
+
+
+def _export_cell(value: Any) -> Any:
+    if isinstance(value, date):
+        return f"{value:%Y-%m}"
+    return "" if value is None else value
+
+
+def _display_cell(value: Any) -> Cell:
+    if value is None:
+        return Cell("—", "num")
+    if isinstance(value, date):
+        return Cell(date_format(value, "YEAR_MONTH_FORMAT"), "nowrap")
+    if isinstance(value, float):  # percentages and hours: one decimal, as in the downloads
+        return Cell(f"{value:,.1f}", "num")
+    if isinstance(value, int):
+        return Cell(f"{value:,}", "num")
+    return Cell(str(value))
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def members_table(series: list[figures.MonthCount]) -> Table:
+    return Table(
+        "members_over_time",
+        _("会員数の推移"),
+        [_("月"), _("入会した会員"), _("月末の会員数")],
+        [[m.month, m.joined, m.total] for m in series],
+    )
+
+
+def funnel_table(funnel: figures.Funnel, times: figures.DecisionTimes, period: Period) -> Table:
+    share = funnel.submitted
+    return Table(
+        "funnel",
+        _("参加申請の状況（%(period)s）") % {"period": period.label},
+        [_("項目"), _("件数・時間"), _("申請に対する割合（%）")],
+        [
+            [_("申請"), funnel.submitted, percent(funnel.submitted, share)],
+            [_("メールアドレス確認済み"), funnel.verified, percent(funnel.verified, share)],
+            [_("承認"), funnel.approved, percent(funnel.approved, share)],
+            [_("不承認"), funnel.rejected, percent(funnel.rejected, share)],
+            [_("審査中・回答待ち"), funnel.waiting, percent(funnel.waiting, share)],
+            [_("期間内に判断した申請（件）"), times.decided, None],
+            [_("判断までの時間・中央値（時間）"), hours(times.median_hours), None],
+            [_("判断までの時間・90パーセンタイル（時間）"), hours(times.p90_hours), None],
+        ],
+        period=period.key,
+    )
+
+
+def prefecture_table(coverage: list[figures.PrefectureCoverage]) -> Table:
+    total = sum(p.local_governments for p in coverage)
+    covered = sum(p.covered for p in coverage)
+    members = sum(p.members for p in coverage)
+    return Table(
+        "coverage_prefecture",
+        _("都道府県別の参加自治体"),
+        [_("都道府県"), _("自治体数"), _("会員のいる自治体"), _("割合（%）"), _("会員数")],
+        [
+            [
+                p.name,
+                p.local_governments,
+                p.covered,
+                percent(p.covered, p.local_governments),
+                p.members,
+            ]
+            for p in coverage
+        ],
+        footer=[_("合計"), total, covered, percent(covered, total), members],
+    )
+
+
+def kind_table(coverage: list[figures.KindCoverage]) -> Table:
+    return Table(
+        "coverage_kind",
+        _("種別ごとの参加団体"),
+        [_("種別"), _("団体数"), _("会員のいる団体"), _("割合（%）"), _("会員数")],
+        [[k.label, k.total, k.covered, percent(k.covered, k.total), k.members] for k in coverage],
+    )
+
+
+TABLES: dict[str, Callable[[Period], Table]] = {
+    "members_over_time": lambda period: members_table(figures.members_over_time()),
+    "funnel": lambda period: funnel_table(
+        figures.application_funnel(period.since), figures.decision_times(period.since), period
+    ),
+    "coverage_prefecture": lambda period: prefecture_table(figures.coverage_by_prefecture()),
+    "coverage_kind": lambda period: kind_table(figures.coverage_by_kind()),
+}
+
+
+# --- panels -----------------------------------------------------------------------------
+
+
+@dataclass
+class Panel:
+    key: str  # the section's id, for links into the page
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _month_label(month: date) -> str:
+    return f"{month.year}/{month.month:02d}"
+
+
+def members_panel(period: Period) -> Panel:
+    series = figures.members_over_time()
+    points = [(_month_label(m.month), m.total) for m in series]
+    joined = [(_month_label(m.month), m.joined) for m in series]
+    return Panel(
+        "members",
+        _("会員数の推移"),
+        "insights/staff/panel_members.html",
+        {
+            "total_chart": charts.line_chart(
+                points, title=_("月末の会員数"), chart_id="chart-members-total"
+            ),
+            "joined_chart": charts.column_chart(
+                joined, title=_("月ごとの入会者数"), chart_id="chart-members-joined"
+            ),
+            "table": members_table(series),
+        },
+    )
+
+
+def funnel_panel(period: Period) -> Panel:
+    funnel = figures.application_funnel(period.since)
+    times = figures.decision_times(period.since)
+    table = funnel_table(funnel, times, period)
+    stages = table.rows[:5]  # submitted … waiting, as counted in the table
+    # Nothing submitted: the chart's empty state rather than five empty bars.
+    bars = [
+        charts.Datum(label, n, f"{n:,}（{share}%）")
+        for label, n, share in stages
+        if funnel.submitted
+    ]
+    chart = charts.bar_chart(bars, title=_("参加申請の状況"), chart_id="chart-funnel")
+    return Panel(
+        "funnel",
+        _("参加申請と審査"),
+        "insights/staff/panel_funnel.html",
+        {
+            "chart": chart,
+            "times": times,
+            "table": table,
+            "periods": PERIODS,
+            "period": period,
+        },
+    )
+
+
+def coverage_prefecture_panel(period: Period) -> Panel:
+    coverage = figures.coverage_by_prefecture()
+    return Panel(
+        "coverage-prefecture",
+        _("都道府県別の参加自治体"),
+        "insights/staff/panel_coverage_prefecture.html",
+        {"coverage": coverage, "table": prefecture_table(coverage)},
+    )
+
+
+def coverage_kind_panel(period: Period) -> Panel:
+    coverage = figures.coverage_by_kind()
+    bars = [
+        charts.Datum(
+            k.label,
+            100 * k.ratio,
+            f"{percent(k.covered, k.total) or 0}%（{k.covered:,} / {k.total:,}）",
+        )
+        for k in coverage
+    ]
+    chart = charts.bar_chart(
+        bars, title=_("種別ごとの参加団体の割合"), chart_id="chart-kind", maximum=100
+    )
+    return Panel(
+        "coverage-kind",
+        _("種別ごとの参加団体"),
+        "insights/staff/panel_coverage_kind.html",
+        {"chart": chart, "table": kind_table(coverage)},
+    )
+
+
+# Sections, study sessions and broadcasts add their panels here when they land.
+PANELS: list[Callable[[Period], Panel]] = [
+    members_panel,
+    funnel_panel,
+    coverage_prefecture_panel,
+    coverage_kind_panel,
+]
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+@staff_only
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The community's numbers on one page, each chart with its table and downloads."""
+    period = period_from(request)
+    context = {
+        "headline": figures.headline(),
+        "feature_counts": figures.feature_counts(),
+        "panels": [build(period) for build in PANELS],
+        "period": period,
+    }
+    return render(request, "insights/staff/dashboard.html", context)
+
+
+@staff_only
+@require_safe
+def export(request: HttpRequest, table: str, format: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV or an Excel workbook; anything else is a 404."""
+    build = TABLES.get(table)
+    if build is None or format not in {"csv", "xlsx"}:
+        raise Http404
+    data = build(period_from(request))
+    name, fallback = data.filename(format), data.ascii_filename(format)
+    if format == "csv":
+        return csv_response(name, data.headers, data.export_rows(), fallback=fallback)
+    return xlsx_response(name, data.title, data.headers, data.export_rows(), fallback=fallback)

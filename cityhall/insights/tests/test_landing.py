@@ -1,0 +1,99 @@
+"""The public landing page: what the community is, live figures, and no one's name."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import formats
+
+from cityhall.insights import figures
+from cityhall.insights.tests import community
+from cityhall.members.onboarding import next_orientation
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+
+
+def figure_values(html: str) -> list[str]:
+    return re.findall(r'<span class="figures__value">([^<]+)</span>', html)
+
+
+def test_it_shows_the_live_figures(client):
+    community.build()
+    html = client.get(HOME).content.decode()
+    assert "全国から仲間が参加しています" in html
+    # members, organisations, local governments (of 1,788), prefectures (of 47)
+    assert figure_values(html) == ["7", "6", "5", "2"]
+    assert "/ 1,788" in html
+    assert "/ 47" in html
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 時点", html)
+
+
+def test_it_names_no_member_and_no_organisation(client):
+    known = community.build()
+    html = client.get(HOME).content.decode()
+    people = [*known.members.values(), known.applicant, known.rejected, known.suspended]
+    for person in people:
+        assert person.full_name not in html, person.full_name
+        assert person.given_name not in html, person.given_name
+        assert person.email not in html
+    for organization in (
+        "札幌市",
+        "猿払村",
+        "横浜市",
+        "葉山町",
+        "デジタル庁",
+        "北海道",
+        "神奈川県",
+    ):
+        assert organization not in html, organization
+    assert reverse("insights:coverage") not in html
+
+
+def test_it_keeps_search_engines_away(client):
+    response = client.get(HOME)
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_it_promises_and_explains_how_to_join(client):
+    html = client.get(HOME).content.decode()
+    assert "あなたの経験が地域の力になる" in html
+    assert "参加の3ステップ" in html
+    assert html.count(f'href="{reverse("members:apply")}"') >= 2  # header, hero and the end
+
+
+def test_it_shows_the_next_orientation(client):
+    start, end = next_orientation()
+    html = client.get(HOME).content.decode()
+    assert "次回の説明会" in html
+    assert formats.date_format(start, "Y年n月j日") in html
+    assert f"{start:%H:%M}〜{end:%H:%M}" in html
+
+
+def test_it_hides_the_figures_until_someone_has_joined(client):
+    html = client.get(HOME).content.decode()
+    assert "全国から仲間が参加しています" not in html
+    assert figure_values(html) == []
+
+
+def test_it_shows_figures_that_later_features_register(client, monkeypatch):
+    community.build()
+    monkeypatch.setattr(figures, "_FEATURE_COUNTS", {})
+    figures.register_count("sections", "活動中の課", lambda: 52)
+    html = client.get(HOME).content.decode()
+    assert "活動中の課" in html
+    assert figure_values(html)[-1] == "52"
+
+
+def test_it_reads_the_figures_from_the_cache(client, django_assert_num_queries):
+    community.build()
+    client.get(HOME)
+    with django_assert_num_queries(0):
+        assert client.get(HOME).status_code == 200
+
+
+def test_it_shows_members_their_start_page_instead(as_user, member):
+    html = as_user(member).get(HOME).content.decode()
+    assert "全国から仲間が参加しています" not in html
