@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "cityhall.staff",
     "cityhall.realtime",
     "cityhall.insights",
+    "cityhall.directory",
+    "cityhall.sections",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,8 @@ urlpatterns = [
     path("staff/members/", include("cityhall.accounts.staff_urls")),
     path("staff/insights/", include("cityhall.insights.staff_urls")),
     path("insights/", include("cityhall.insights.urls")),
+    path("directory/", include("cityhall.directory.urls")),
+    path("sections/", include("cityhall.sections.urls")),
+    path("staff/sections/", include("cityhall.sections.staff_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cityhall import testing
 from cityhall.accounts.models import User
 from cityhall.members.models import Duty
+from cityhall.sections.models import Section, SectionMembership
 
 OK, LOGIN, STATUS, HOME, FORBIDDEN, NOT_FOUND, BAD, GONE, REDIRECT = (
     "ok",
@@ -183,6 +184,42 @@ MATRIX: dict[str, Row] = {
     "insights:mine": Row(named("insights:mine"), members_only()),
     "staff_insights:dashboard": Row(named("staff_insights:dashboard"), staff_only()),
     "staff_insights:export": Row(fixed("/staff/insights/export/funnel.csv/"), staff_only()),
+    # Sections
+    "sections:list": Row(named("sections:list"), members_only()),
+    "sections:mine": Row(named("sections:mine"), members_only()),
+    "sections:detail": Row(named("sections:detail", obj("section", "slug")), members_only()),
+    "sections:cover": Row(named("sections:cover", obj("section", "slug")), members_only(NOT_FOUND)),
+    "sections:join": Row(
+        named("sections:join", obj("section", "slug")), members_only(REDIRECT), method="post"
+    ),
+    "sections:leave": Row(
+        named("sections:leave", obj("section", "slug")), members_only(REDIRECT), method="post"
+    ),
+    "sections:decide": Row(
+        named("sections:decide", obj("section", "slug"), obj("section_request")),
+        {**members_only(NOT_FOUND), "staff": REDIRECT, "admin": REDIRECT},
+        method="post",
+        data={"decision": "approve"},
+    ),
+    "sections:set_role": Row(
+        named("sections:set_role", obj("section", "slug")),
+        {**members_only(NOT_FOUND), "staff": REDIRECT, "admin": REDIRECT},
+        method="post",
+        data={"user_id": 0, "role": "member"},
+    ),
+    "staff_sections:health": Row(named("staff_sections:health"), staff_only()),
+    "staff_sections:create": Row(named("staff_sections:create"), staff_only()),
+    "staff_sections:edit": Row(named("staff_sections:edit", obj("section", "slug")), staff_only()),
+    "staff_sections:archive": Row(
+        named("staff_sections:archive", obj("section", "slug")), staff_only(REDIRECT), method="post"
+    ),
+    "staff_sections:roles": Row(
+        named("staff_sections:roles", obj("section", "slug")), staff_only()
+    ),
+    # Directory
+    "directory:search": Row(named("directory:search"), members_only()),
+    "directory:duties": Row(named("directory:duties"), members_only()),
+    "directory:duty": Row(named("directory:duty", obj("duty")), members_only()),
     # Reference data
     "organizations:search": Row(named("organizations:search"), everyone()),
     # Profiles
@@ -255,9 +292,15 @@ def context(people, outsider) -> dict[str, Any]:
 
 def matrix_objects(people: dict[str, Any]) -> dict[str, Any]:
     """Objects the parameterised URLs point at."""
+    section = Section.objects.create(name="防災課", slug="bousai", kind="work", purpose="備え")
+    requester = testing.make_user("requester@city.example.lg.jp")
     return {
         "application": people["applicant"].applications.get(),
         "duty": Duty.objects.first(),
+        "section": section,
+        "section_request": SectionMembership.objects.create(
+            section=section, user=requester, status="pending"
+        ),
     }
 
 

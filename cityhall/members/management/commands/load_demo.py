@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             raise CommandError("団体の参照データがありません。先に migrate を実行してください。")
         with transaction.atomic():
             created, total = DemoBuilder().build()
+        # Sections need the members above; the command is idempotent like this one.
+        call_command("load_demo_sections", force=force, stdout=self.stdout)
         self.stdout.write(banner(created, total))
 
 

@@ -1,0 +1,148 @@
+"""Latency and SQL queries of the member directory, on a small and a large community, in one run.
+
+    .venv/bin/python benchmarks/measure_directory.py [--members 100000] [--small 1000]
+
+Uses the same databases as measure_pages.py (its prepare() builds or reuses them) and the same
+method: a signed-in member (not staff, so every visibility condition applies) requests each page
+with Django's test Client, the sizes alternating in blocks. The report is printed and saved to
+var/bench/directory-<date>.txt.
+"""
+
+import argparse
+import os
+import platform
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure_pages import (  # the sibling script, found through sys.path
+    BENCH_DIR,
+    ROOT,
+    SETTINGS,
+    Database,
+    Page,
+    measure,
+    prepare,
+    sqlite_version,
+    using,
+)
+
+PAGES = [
+    Page("search: no filter", "member", lambda s: "/directory/"),
+    Page("search: name サトウ", "member", lambda s: "/directory/?" + urlencode({"q": "サトウ"})),
+    Page("search: prefecture", "member", lambda s: f"/directory/?prefecture={s['prefecture']}"),
+    Page("search: duty", "member", lambda s: f"/directory/?duty={s['duty']}"),
+    Page("search: duty, page 20", "member", lambda s: f"/directory/?duty={s['duty']}&page=20"),
+    Page("duty list (cold)", "cold", lambda s: "/directory/duties/"),
+    Page("duty list (warm)", "member", lambda s: "/directory/duties/"),
+    Page("duty page", "member", lambda s: f"/directory/duties/{s['duty']}/"),
+]
+
+
+class SizedClient:
+    """Keeps each size's cached figures (the duty counts) apart, so a warm request never reads
+    the other database's; `cold` also clears the cache before every request, so the counts are
+    computed from the database (what the first visitor after they expire waits for)."""
+
+    def __init__(self, client: Any, members: int, *, cold: bool = False) -> None:
+        self.client, self.prefix, self.cold = client, f"bench-{members}", cold
+
+    def get(self, url: str) -> Any:
+        from django.core.cache import cache, caches
+
+        caches["default"].key_prefix = self.prefix
+        if self.cold:
+            cache.clear()
+        return self.client.get(url)
+
+
+def scenario(db: Database) -> dict[str, Any]:
+    """A plain member of 猿払村 (北海道) looks for 児童手当 and for members in 東京都."""
+    from django.test import Client
+
+    from cityhall.accounts.models import User
+    from cityhall.members.models import Duty
+    from cityhall.organizations.models import Organization
+    from cityhall.testing import sign_in
+
+    with using(db):
+        viewer = (
+            User.objects.filter(status=User.Status.MEMBER, role=User.Role.MEMBER)
+            .order_by("pk")
+            .first()
+        )
+        assert viewer, "the database has no member"
+        client = sign_in(Client(), viewer)
+        return {
+            "clients": {
+                "member": SizedClient(client, db.members),
+                "cold": SizedClient(client, db.members, cold=True),
+            },
+            "duty": Duty.objects.get(name="児童手当").pk,
+            "prefecture": Organization.objects.get(code="130001").pk,
+        }
+
+
+def report(dbs: list[Database], results: dict[str, dict[int, dict[str, Any]]],
+           args: argparse.Namespace) -> str:  # fmt: skip
+    import django
+
+    small, large = dbs[0].members, dbs[-1].members
+    lines = [
+        f"Directory pages — {date.today().isoformat()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"SQLite {sqlite_version()}, test Client, DEBUG=0, as a member",
+        f"{args.requests} requests per page and size after {args.warmup} warm-up "
+        f"(fewer when a page exceeds the {args.budget:.0f} s budget)",
+        "",
+        f"{'page':<24}{'members':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'n':>6}",
+    ]
+    for name, by_size in results.items():
+        for size, r in by_size.items():
+            lines.append(f"{name:<24}{size:>9,}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+                         f"{r['queries']:>9}{r['n']:>6}")  # fmt: skip
+    lines += ["", f"ratio {large:,} / {small:,} members",
+              f"{'page':<24}{'p50':>10}{'p95':>10}   queries"]  # fmt: skip
+    for name, by_size in results.items():
+        s, big = by_size[small], by_size[large]
+        lines.append(f"{name:<24}{big['p50'] / s['p50']:>9.2f}x{big['p95'] / s['p95']:>9.2f}x"
+                     f"   {s['queries']} → {big['queries']}")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100_000, help="the large community")
+    parser.add_argument("--small", type=int, default=1_000, help="the small community")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--budget", type=float, default=60, help="seconds per page, roughly")
+    args = parser.parse_args()
+
+    dbs = [prepare(size, args.seed) for size in sorted({args.small, args.members})]
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ["DATABASE_URL"] = dbs[0].url
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    scenarios = {db.members: scenario(db) for db in dbs}
+    results = {}
+    for page in PAGES:
+        print(f"measuring {page.name} …", flush=True)
+        results[page.name] = measure(dbs, scenarios, page, args)
+    text = report(dbs, results, args)
+    print()
+    print(text)
+    out = BENCH_DIR / f"directory-{date.today().isoformat()}.txt"
+    out.write_text(text, encoding="utf-8")
+    print(f"saved to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
