@@ -131,3 +131,21 @@ def test_it_closes_sockets_when_the_member_signs_out_everywhere(
     assert event == {"type": "session_ended"}
     assert closed["code"] == 4401
     assert refused_code(key) == 4403
+
+
+def test_it_refuses_staff_who_have_not_passed_their_second_factor(staff):
+    client = Client()
+    client.force_login(staff)  # password only: no TOTP in this session
+    assert refused_code(client.cookies["sessionid"].value) == 4403
+
+
+def test_it_lets_staff_in_once_they_passed_their_second_factor(staff):
+    key = session_of(staff)  # testing.sign_in passes the second factor for staff
+
+    async def scenario():
+        communicator = socket(key)
+        connected, _code = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(scenario)() is True
