@@ -157,6 +157,7 @@ MATRIX: dict[str, Row] = {
         named("accounts:password_reset_confirm", const("MQ"), const(BAD_TOKEN)), everyone()
     ),
     "accounts:password_reset_complete": Row(named("accounts:password_reset_complete"), everyone()),
+    "accounts:export": Row(named("accounts:export"), members_only()),
     "accounts:settings": Row(named("accounts:settings"), members_only()),
     "accounts:password_change": Row(named("accounts:password_change"), members_only()),
     "accounts:email_change": Row(named("accounts:email_change"), members_only()),

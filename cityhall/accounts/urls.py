@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/link/sent/", views.login_link_sent, name="login_link_sent"),
     path("login/link/<str:token>/", views.login_link_use, name="login_link_use"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/export/", views.export_data, name="export"),
     path("password/", password_views.password_change, name="password_change"),
     path("password/reset/", password_views.password_reset, name="password_reset"),
     path("password/reset/sent/", password_views.password_reset_done, name="password_reset_done"),

@@ -1,13 +1,17 @@
 """Signing in and out, sign-in links by mail, and the account settings hub."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cityhall.accounts import actions, tokens
+from cityhall.accounts.export import personal_data
 from cityhall.accounts.forms import EmailOnlyForm, LoginForm
 from cityhall.accounts.gate import SignedInRequest, public
 from cityhall.accounts.signin import after_sign_in_url, safe_next, sign_in_with_password
@@ -75,3 +79,14 @@ def settings_view(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "accounts/settings.html", {"has_password": request.user.has_usable_password()}
     )
+
+
+@require_GET
+def export_data(request: SignedInRequest) -> HttpResponse:
+    """The member's own data as a JSON download (members only, their own account only)."""
+    data = json.dumps(personal_data(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="cityhall-my-data-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
