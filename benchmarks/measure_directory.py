@@ -20,14 +20,12 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure_pages import (  # the sibling script, found through sys.path
-    BENCH_DIR,
-    ROOT,
-    SETTINGS,
     Database,
     Page,
     measure,
-    prepare,
+    save,
     sqlite_version,
+    start,
     using,
 )
 
@@ -115,33 +113,13 @@ def report(dbs: list[Database], results: dict[str, dict[int, dict[str, Any]]],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100_000, help="the large community")
-    parser.add_argument("--small", type=int, default=1_000, help="the small community")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--budget", type=float, default=60, help="seconds per page, roughly")
-    args = parser.parse_args()
-
-    dbs = [prepare(size, args.seed) for size in sorted({args.small, args.members})]
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = dbs[0].url
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    args, dbs = start(__doc__.splitlines()[0], requests=100, warmup=10, budget=60)
     scenarios = {db.members: scenario(db) for db in dbs}
     results = {}
     for page in PAGES:
         print(f"measuring {page.name} …", flush=True)
         results[page.name] = measure(dbs, scenarios, page, args)
-    text = report(dbs, results, args)
-    print()
-    print(text)
-    out = BENCH_DIR / f"directory-{date.today().isoformat()}.txt"
-    out.write_text(text, encoding="utf-8")
-    print(f"saved to {out.relative_to(ROOT)}")
+    save(report(dbs, results, args), "directory")
 
 
 if __name__ == "__main__":

@@ -32,15 +32,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure_pages import (  # the sibling script, found through sys.path
-    BENCH_DIR,
-    ROOT,
-    SETTINGS,
     Database,
     count_queries,
     get,
     percentile,
-    prepare,
+    save,
     sqlite_version,
+    start,
     using,
 )
 
@@ -199,34 +197,14 @@ def report(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100_000, help="the large community")
-    parser.add_argument("--small", type=int, default=1_000, help="the small community")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--budget", type=float, default=60, help="seconds per page and mode")
-    args = parser.parse_args()
-
-    dbs = [prepare(members, args.seed) for members in sorted({args.small, args.members})]
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = dbs[0].url
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    args, dbs = start(__doc__.splitlines()[0], requests=100, warmup=10, budget=60)
     users = {db.members: clients(db) for db in dbs}
     results = {}
     for page in PAGES:
         for mode in MODES:
             print(f"measuring {page.name}, {mode} …", flush=True)
             results[(page.name, mode)] = measure(dbs, users, page, mode, args)
-    text = report(dbs, results, args)
-    print()
-    print(text)
-    out = BENCH_DIR / f"insights-{date.today().isoformat()}.txt"
-    out.write_text(text, encoding="utf-8")
-    print(f"saved to {out.relative_to(ROOT)}")
+    save(report(dbs, results, args), "insights")
 
 
 if __name__ == "__main__":

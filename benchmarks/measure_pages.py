@@ -254,14 +254,17 @@ def sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(
+    description: str, *, requests: int, warmup: int, budget: float
+) -> tuple[argparse.Namespace, list[Database]]:
+    """The options every benchmark here takes; build or reuse the databases; set Django up."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--members", type=int, default=100_000, help="the large community")
     parser.add_argument("--small", type=int, default=1_000, help="the small community")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--budget", type=float, default=150, help="seconds per page, roughly")
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--budget", type=float, default=budget, help="seconds per page, roughly")
     args = parser.parse_args()
 
     dbs = [prepare(size, args.seed) for size in sorted({args.small, args.members})]
@@ -271,17 +274,26 @@ def main() -> None:
     import django
 
     django.setup()
+    return args, dbs
+
+
+def save(text: str, name: str) -> None:
+    """Print the report and keep it as var/bench/<name>-<date>.txt."""
+    print()
+    print(text)
+    out = BENCH_DIR / f"{name}-{date.today().isoformat()}.txt"
+    out.write_text(text, encoding="utf-8")
+    print(f"saved to {out.relative_to(ROOT)}")
+
+
+def main() -> None:
+    args, dbs = start(__doc__.splitlines()[0], requests=200, warmup=20, budget=150)
     scenarios = {db.members: scenario(db) for db in dbs}
     results = {}
     for page in PAGES:
         print(f"measuring {page.name} …", flush=True)
         results[page.name] = measure(dbs, scenarios, page, args)
-    text = report(dbs, results, args)
-    print()
-    print(text)
-    out = BENCH_DIR / f"pages-{date.today().isoformat()}.txt"
-    out.write_text(text, encoding="utf-8")
-    print(f"saved to {out.relative_to(ROOT)}")
+    save(report(dbs, results, args), "pages")
 
 
 if __name__ == "__main__":
