@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cityhall.insights",
     "cityhall.directory",
     "cityhall.sections",
+    "cityhall.posts",
 ]
 
 MIDDLEWARE = [

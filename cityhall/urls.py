@@ -23,5 +23,6 @@ urlpatterns = [
     path("directory/", include("cityhall.directory.urls")),
     path("sections/", include("cityhall.sections.urls")),
     path("staff/sections/", include("cityhall.sections.staff_urls")),
+    path("posts/", include("cityhall.posts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cityhall import testing
 from cityhall.accounts.models import User
 from cityhall.members.models import Duty
+from cityhall.posts.models import Comment, Post
 from cityhall.sections.models import Section, SectionMembership
 
 OK, LOGIN, STATUS, HOME, FORBIDDEN, NOT_FOUND, BAD, GONE, REDIRECT = (
@@ -67,6 +68,11 @@ def staff_only(outcome: str = OK) -> dict[str, str]:
 
 def admin_only(outcome: str = OK) -> dict[str, str]:
     return {**members_only(FORBIDDEN), "admin": outcome}
+
+
+def moderators() -> dict[str, str]:
+    """Acting on another member's content: hidden from members (404), done by staff."""
+    return {**members_only(NOT_FOUND), "staff": REDIRECT, "admin": REDIRECT}
 
 
 def fixed(path: str) -> Callable[[dict[str, Any]], str]:
@@ -217,6 +223,42 @@ MATRIX: dict[str, Row] = {
     "staff_sections:roles": Row(
         named("staff_sections:roles", obj("section", "slug")), staff_only()
     ),
+    # Posts
+    "posts:lobby": Row(named("posts:lobby"), members_only()),
+    "posts:new": Row(named("posts:new"), members_only()),
+    "posts:unanswered": Row(named("posts:unanswered"), members_only()),
+    "posts:section": Row(named("posts:section", obj("section", "slug")), members_only()),
+    "posts:detail": Row(named("posts:detail", obj("post")), members_only()),
+    "posts:history": Row(named("posts:history", obj("post")), members_only()),
+    "posts:edit": Row(named("posts:edit", obj("post")), members_only(NOT_FOUND)),
+    # Personas visit in order: once staff deleted it, the admin finds nothing left to delete.
+    "posts:delete": Row(
+        named("posts:delete", obj("post")), {**moderators(), "admin": NOT_FOUND}, method="post"
+    ),
+    "posts:restore": Row(named("posts:restore", obj("post")), moderators(), method="post"),
+    "posts:pin": Row(
+        named("posts:pin", obj("post")), moderators(), method="post", data={"pinned": "1"}
+    ),
+    "posts:accept": Row(
+        named("posts:accept", obj("post"), obj("comment")), moderators(), method="post"
+    ),
+    "posts:delete_comment": Row(
+        named("posts:delete_comment", obj("comment")),
+        {**moderators(), "admin": NOT_FOUND},
+        method="post",
+    ),
+    "posts:comment": Row(
+        named("posts:comment", obj("post")),
+        members_only(REDIRECT),
+        method="post",
+        data={"body": "参考になります。"},
+    ),
+    "posts:react": Row(
+        named("posts:react", obj("post")),
+        members_only(REDIRECT),
+        method="post",
+        data={"kind": "like"},
+    ),
     # Directory
     "directory:search": Row(named("directory:search"), members_only()),
     "directory:duties": Row(named("directory:duties"), members_only()),
@@ -288,10 +330,10 @@ def people(applicant, rejected, suspended, member, staff, admin_user) -> dict[st
 
 @pytest.fixture
 def context(people, outsider) -> dict[str, Any]:
-    return {**people, "outsider": outsider, **matrix_objects(people)}
+    return {**people, "outsider": outsider, **matrix_objects(people, outsider)}
 
 
-def matrix_objects(people: dict[str, Any]) -> dict[str, Any]:
+def matrix_objects(people: dict[str, Any], outsider: User) -> dict[str, Any]:
     """Objects the parameterised URLs point at."""
     section = Section.objects.create(name="防災課", slug="bousai", kind="work", purpose="備え")
     requester = testing.make_user("requester@city.example.lg.jp")
@@ -299,6 +341,12 @@ def matrix_objects(people: dict[str, Any]) -> dict[str, Any]:
         "application": people["applicant"].applications.get(),
         "duty": Duty.objects.first(),
         "section": section,
+        "post": (
+            post := Post.objects.create(
+                author=outsider, kind="question", title="窓口の混雑対策", body="教えてください。"
+            )
+        ),
+        "comment": Comment.objects.create(post=post, author=outsider, body="整理券です。"),
         "section_request": SectionMembership.objects.create(
             section=section, user=requester, status="pending"
         ),

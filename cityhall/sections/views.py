@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest
 from cityhall.lib.files import serve_file
+from cityhall.posts.feeds import latest_posts
 from cityhall.sections.access import (
     access_section,
     can_read_posts,
@@ -76,11 +77,13 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
         if runs and not section.is_archived
         else []
     )
+    reads_posts = can_read_posts(request.user, section, mine)
     return render(
         request,
         "sections/detail.html",
         {
             "section": section,
+            "latest_posts": latest_posts(section) if reads_posts else [],
             "mine": mine,
             "leaders": [m for m in officers if m.role == Role.LEADER],
             "deputies": [m for m in officers if m.role == Role.DEPUTY],
@@ -90,8 +93,8 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "runs": runs,
             "sets_roles": can_set_roles(request.user, mine) and not section.is_archived,
             "role_choices": Role.choices,
-            # Where the feed will go: posts of a closed section are for its members only.
-            "reads_posts": can_read_posts(request.user, section, mine),
+            # Posts of a closed section are for its members only.
+            "reads_posts": reads_posts,
             "query_string": "",
         },
     )

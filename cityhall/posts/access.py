@@ -1,0 +1,86 @@
+"""Fetching posts and comments, and deciding what a viewer may do with them.
+
+A post of a closed section exists only for the section's active members and staff: everyone
+else gets a 404, exactly as for a post that never existed.
+"""
+
+from typing import Any
+
+from django.http import Http404
+
+from cityhall.posts.models import Comment, Post
+from cityhall.sections.access import active_membership
+from cityhall.sections.models import Section, SectionMembership
+
+
+def access_post(user: Any, post_id: int | str, *, include_deleted: bool = False) -> Post:
+    """A post the viewer may read, or 404. Deleted posts exist for staff only (to restore
+    them), and only when asked for."""
+    try:
+        pk = int(post_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    post = (
+        Post.objects.visible_to(user)
+        .select_related("author__profile__organization", "section", "case_organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if post is None:
+        raise Http404
+    if post.is_deleted and not (include_deleted and user.is_staff_member):
+        raise Http404
+    return post
+
+
+def access_comment(user: Any, comment_id: int | str) -> Comment:
+    """A live comment on a post the viewer may read, or 404."""
+    try:
+        pk = int(comment_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    comment = Comment.objects.filter(pk=pk, deleted_at=None).select_related("author").first()
+    if comment is None:
+        raise Http404
+    comment.post = access_post(user, comment.post_id)
+    return comment
+
+
+def section_membership(user: Any, section: Section | None) -> SectionMembership | None:
+    return active_membership(user, section) if section is not None else None
+
+
+def runs_section(user: Any, section: Section | None) -> bool:
+    """Staff, or an active leader or deputy of the post's section (the lobby has only staff)."""
+    if user.is_staff_member:
+        return True
+    membership = section_membership(user, section)
+    return membership is not None and membership.runs_section
+
+
+def can_post_in(user: Any, section: Section | None) -> bool:
+    """Members post in the lobby and in sections they actively belong to; staff anywhere."""
+    if not getattr(user, "is_member", False):
+        return False
+    if section is None or user.is_staff_member:
+        return True
+    return section_membership(user, section) is not None
+
+
+def can_announce(user: Any, section: Section | None) -> bool:
+    """Announcements: staff anywhere, leaders and deputies in their own section."""
+    return runs_section(user, section) if section is not None else user.is_staff_member
+
+
+def can_delete_post(user: Any, post: Post) -> bool:
+    return post.author_id == user.pk or runs_section(user, post.section)
+
+
+def can_accept(user: Any, post: Post) -> bool:
+    if post.kind != Post.Kind.QUESTION:
+        return False
+    return post.author_id == user.pk or runs_section(user, post.section)
+
+
+def can_delete_comment(user: Any, comment: Comment) -> bool:
+    return comment.author_id == user.pk or runs_section(user, comment.post.section)

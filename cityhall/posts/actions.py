@@ -1,0 +1,199 @@
+"""Every write to posts, comments and reactions.
+
+Refusals a member can fix raise ValidationError with a Japanese message; things the actor may
+never do raise PermissionDenied (views turn it into a 404, so nothing is revealed).
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityhall.audit.log import record
+from cityhall.posts import access
+from cityhall.posts.models import Comment, Post, PostRevision, Reaction
+from cityhall.sections.models import Section
+
+CASE_FIELDS = (
+    "case_organization",
+    "case_period",
+    "case_what",
+    "case_cost",
+    "case_outcome",
+    "case_contact",
+)
+EDITABLE_FIELDS = ("title", "body", *CASE_FIELDS)
+
+
+def _require_member(actor: Any) -> None:
+    if not getattr(actor, "is_member", False):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def do_create_post(*, section: Section | None, kind: str, data: dict[str, Any], actor: Any) -> Post:
+    """Members, into the lobby or a section they actively belong to (staff: anywhere).
+    Announcements only by staff or the section's leaders and deputies."""
+    _require_member(actor)
+    if not access.can_post_in(actor, section):
+        raise PermissionDenied
+    if section is not None and section.is_archived:
+        raise ValidationError(_("この課はアーカイブされているため、投稿できません。"))
+    if kind == Post.Kind.ANNOUNCEMENT and not access.can_announce(actor, section):
+        raise ValidationError(_("お知らせを投稿できるのは、運営事務局と課長・課長補佐です。"))
+    fields = {f: data.get(f) or "" for f in EDITABLE_FIELDS if f != "case_organization"}
+    if kind != Post.Kind.CASE_STUDY:
+        fields.update({f: "" for f in CASE_FIELDS if f != "case_organization"})
+    now = timezone.now()
+    return Post.objects.create(
+        author=actor,
+        section=section,
+        kind=kind,
+        case_organization=data.get("case_organization") if kind == Post.Kind.CASE_STUDY else None,
+        created_at=now,
+        last_activity_at=now,
+        **fields,
+    )
+
+
+@transaction.atomic
+def do_edit_post(post: Post, *, data: dict[str, Any], actor: Any) -> Post:
+    """The author only. The previous title and body are kept as a PostRevision."""
+    if post.author_id != actor.pk or post.is_deleted:
+        raise PermissionDenied
+    fields = [f for f in EDITABLE_FIELDS if f in data]
+    if post.kind != Post.Kind.CASE_STUDY:
+        fields = [f for f in fields if f not in CASE_FIELDS]
+    # Empty text is stored as "", an empty organisation as NULL.
+    values = {f: data[f] or (None if f == "case_organization" else "") for f in fields}
+    changed = [f for f, value in values.items() if getattr(post, f) != value]
+    if not changed:
+        return post
+    PostRevision.objects.create(post=post, title=post.title, body=post.body, edited_by=actor)
+    for f in changed:
+        setattr(post, f, values[f])
+    post.edited_at = timezone.now()
+    post.save(update_fields=[*changed, "edited_at"])
+    return post
+
+
+@transaction.atomic
+def do_delete_post(post: Post, *, actor: Any) -> Post:
+    """The author, the section's leader or deputy, or staff. Soft: staff can restore it.
+    Emits posts.post.deleted when someone removes another member's post."""
+    if not access.can_delete_post(actor, post):
+        raise PermissionDenied
+    if post.deleted_at is None:
+        post.deleted_at = timezone.now()
+        post.deleted_by = actor
+        post.save(update_fields=["deleted_at", "deleted_by"])
+        if post.author_id != actor.pk:
+            record(
+                "posts.post.deleted", actor=actor, target=post, subject_user=post.author,
+                title=post.title,
+            )  # fmt: skip
+    return post
+
+
+@transaction.atomic
+def do_restore_post(post: Post, *, actor: Any) -> Post:
+    """Staff only. Emits posts.post.restored."""
+    if not actor.is_staff_member:
+        raise PermissionDenied
+    if post.deleted_at is not None:
+        post.deleted_at = None
+        post.deleted_by = None
+        post.save(update_fields=["deleted_at", "deleted_by"])
+        record("posts.post.restored", actor=actor, target=post, subject_user=post.author)
+    return post
+
+
+@transaction.atomic
+def do_pin_post(post: Post, *, pinned: bool, actor: Any) -> Post:
+    """Staff, or the section's leader or deputy. Emits posts.post.pinned / unpinned."""
+    if not access.runs_section(actor, post.section) or post.is_deleted:
+        raise PermissionDenied
+    if post.is_pinned != pinned:
+        post.is_pinned = pinned
+        post.save(update_fields=["is_pinned"])
+        code = "posts.post.pinned" if pinned else "posts.post.unpinned"
+        record(code, actor=actor, target=post, subject_user=post.author)
+    return post
+
+
+@transaction.atomic
+def do_add_comment(post: Post, *, body: str, parent: Comment | None = None, actor: Any) -> Comment:
+    """Any member who can read the post (the caller fetched it with access_post). A reply
+    answers a top-level comment: there is one level of replies only."""
+    _require_member(actor)
+    if post.is_deleted:
+        raise PermissionDenied
+    if parent is not None:
+        if parent.post_id != post.pk or parent.is_deleted:
+            raise PermissionDenied
+        if parent.parent_id is not None:
+            raise ValidationError(_("返信には返信できません。元のコメントに返信してください。"))
+    if not body.strip():
+        raise ValidationError(_("コメントを入力してください。"))
+    now = timezone.now()
+    comment = Comment.objects.create(
+        post=post, author=actor, parent=parent, body=body, created_at=now
+    )
+    Post.objects.filter(pk=post.pk).update(
+        last_activity_at=now, comment_count=F("comment_count") + 1
+    )
+    return comment
+
+
+@transaction.atomic
+def do_delete_comment(comment: Comment, *, actor: Any) -> Comment:
+    """The author, the section's leader or deputy, or staff. Soft: the text disappears and a
+    placeholder keeps the replies in place. Emits posts.comment.deleted for someone else's."""
+    if not access.can_delete_comment(actor, comment):
+        raise PermissionDenied
+    if comment.deleted_at is None:
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["deleted_at"])
+        Post.objects.filter(pk=comment.post_id, accepted_comment=comment).update(
+            accepted_comment=None
+        )
+        if comment.author_id != actor.pk:
+            record(
+                "posts.comment.deleted", actor=actor, target=comment,
+                subject_user=comment.author,
+            )  # fmt: skip
+    return comment
+
+
+@transaction.atomic
+def do_accept_answer(post: Post, comment: Comment | None, *, actor: Any) -> Post:
+    """The question's author, or the section's leader or deputy, or staff. Marks the question
+    solved with this comment as the answer (None unmarks it)."""
+    if not access.can_accept(actor, post):
+        raise PermissionDenied
+    if comment is not None and (comment.post_id != post.pk or comment.is_deleted):
+        raise PermissionDenied
+    post.accepted_comment = comment
+    post.save(update_fields=["accepted_comment"])
+    return post
+
+
+@transaction.atomic
+def do_toggle_reaction(
+    *, kind: str, post: Post | None = None, comment: Comment | None = None, actor: Any
+) -> bool:
+    """Any member who can read the target. Adds the reaction, or takes it back if it was
+    there; returns whether it is now on."""
+    _require_member(actor)
+    if kind not in Reaction.Kind.values or (post is None) == (comment is None):
+        raise PermissionDenied
+    target: dict[str, Any] = {"post": post} if post is not None else {"comment": comment}
+    existing = Reaction.objects.filter(user=actor, kind=kind, **target)
+    if existing.exists():
+        existing.delete()
+        return False
+    Reaction.objects.create(user=actor, kind=kind, **target)
+    return True

@@ -1,0 +1,92 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.organizations.models import Organization
+from cityhall.posts.models import Post
+from cityhall.sections.models import Section
+
+LOBBY = ""
+CASE_TEXT_FIELDS = ["case_period", "case_what", "case_cost", "case_outcome", "case_contact"]
+
+
+class PostFields(forms.ModelForm):
+    """Title, body and the case-study fields, shared by the new-post and edit forms."""
+
+    case_organization_code = forms.CharField(
+        label=_("実施した団体（団体コード6桁）"),
+        required=False,
+        max_length=6,
+        help_text=_("例: 015113。空欄なら、あなたの所属団体の事例として表示します。"),
+    )
+
+    class Meta:
+        model = Post
+        fields = ["title", "body", *CASE_TEXT_FIELDS]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "case_what": forms.Textarea(attrs={"rows": 4}),
+            "case_outcome": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"body": _("Markdown が使えます（見出し、箇条書き、表、リンクなど）。")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.case_organization_id:
+            self.initial.setdefault("case_organization_code", self.instance.case_organization.code)
+
+    def kind_value(self) -> str:
+        return self.instance.kind
+
+    def clean_case_organization_code(self) -> Organization | None:
+        code = self.cleaned_data.get("case_organization_code", "").strip()
+        if not code:
+            return None
+        organization = Organization.objects.filter(code=code).first()
+        if organization is None:
+            raise ValidationError(
+                _("この団体コードは見つかりません。6桁の数字で入力してください。")
+            )
+        return organization
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.kind_value() == Post.Kind.CASE_STUDY and not data.get("case_what"):
+            self.add_error("case_what", _("事例では「取り組んだこと」を入力してください。"))
+        return data
+
+    def post_data(self) -> dict[str, Any]:
+        data = {f: self.cleaned_data.get(f, "") for f in ["title", "body", *CASE_TEXT_FIELDS]}
+        data["case_organization"] = self.cleaned_data.get("case_organization_code")
+        return data
+
+
+class NewPostForm(PostFields):
+    kind = forms.ChoiceField(label=_("種類"), choices=Post.Kind.choices, initial="discussion")
+    where = forms.ChoiceField(label=_("投稿先"), required=False)
+
+    field_order = ["kind", "where", "title", "body"]
+
+    def __init__(self, *args: Any, sections: list[Section], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = {s.slug: s for s in sections}
+        self.fields["where"].choices = [  # type: ignore[attr-defined]
+            (LOBBY, _("全体（すべての会員）")),
+            *[(s.slug, s.name) for s in sections],
+        ]
+
+    def kind_value(self) -> str:
+        return str(self.cleaned_data.get("kind", ""))
+
+    def clean_where(self) -> Section | None:
+        slug = self.cleaned_data.get("where") or LOBBY
+        return self.sections.get(slug) if slug != LOBBY else None
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("コメント"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,205 @@
+"""Members' posts (投稿・質問・事例・お知らせ), their comments, revisions and reactions.
+
+A post lives in the community-wide lobby (全体, `section=None`) or in a section. Feeds order by
+`last_activity_at` then `id`, which a new comment bumps, and page with a cursor on both.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.sections.models import SectionMembership
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def alive(self) -> "PostQuerySet":
+        return self.filter(deleted_at=None)
+
+    def visible_to(self, user: Any) -> "PostQuerySet":
+        """Posts the viewer may read: staff read everything; members everything except closed
+        sections they are not an active member of. Others read nothing."""
+        if not getattr(user, "is_member", False):
+            return self.none()
+        if user.is_staff_member:
+            return self
+        mine = SectionMembership.objects.filter(
+            user=user, status=SectionMembership.Status.ACTIVE
+        ).values("section_id")
+        return self.filter(Q(section=None) | Q(section__is_closed=False) | Q(section_id__in=mine))
+
+    def for_list(self) -> "PostQuerySet":
+        # Lists show titles only: leave the long texts in the database.
+        return (
+            self.select_related("author__profile__organization", "section")
+            .defer("body", "case_what", "case_outcome")
+            .order_by("-last_activity_at", "-id")
+        )
+
+
+class Post(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", _("話題")
+        QUESTION = "question", _("質問")
+        CASE_STUDY = "case_study", _("事例")
+        ANNOUNCEMENT = "announcement", _("お知らせ")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    section = models.ForeignKey(
+        "sections.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("投稿先"),
+    )
+    kind = models.CharField(_("種類"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("タイトル"), max_length=120)
+    body = models.TextField(_("本文"), max_length=20000)
+    # Case studies (事例): what a member's organisation did, so others can copy it.
+    case_organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実施した団体"),
+    )
+    case_period = models.CharField(_("実施時期"), max_length=100, blank=True)
+    case_what = models.TextField(_("取り組んだこと"), max_length=4000, blank=True)
+    case_cost = models.CharField(_("費用"), max_length=200, blank=True)
+    case_outcome = models.TextField(_("成果"), max_length=4000, blank=True)
+    case_contact = models.CharField(_("問い合わせ先"), max_length=200, blank=True)
+    is_pinned = models.BooleanField(_("固定表示"), default=False)
+    accepted_comment = models.ForeignKey(
+        "Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("投稿")
+        verbose_name_plural = _("投稿")
+        indexes = [
+            # Lobby (section IS NULL) and section feeds, newest activity first.
+            models.Index(fields=["section", "-last_activity_at", "-id"], name="posts_feed_idx"),
+            models.Index(fields=["kind", "-last_activity_at", "-id"], name="posts_kind_feed_idx"),
+            models.Index(fields=["author", "-created_at"], name="posts_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_comment_id is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class PostRevision(models.Model):
+    """The version of a post before an edit."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("投稿の編集履歴")
+        verbose_name_plural = _("投稿の編集履歴")
+        indexes = [models.Index(fields=["post", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_comments"
+    )
+    # One level of replies: a reply's parent is always a top-level comment.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("コメント"), max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("コメント")
+        verbose_name_plural = _("コメント")
+        indexes = [models.Index(fields=["post", "created_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", _("👍 参考になった")
+        THANKS = "thanks", _("🙏 ありがとう")
+        INSIGHT = "insight", _("💡 なるほど")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reactions"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("リアクション")
+        verbose_name_plural = _("リアクション")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, comment=None) | Q(post=None, comment__isnull=False),
+                name="posts_reaction_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "post", "kind"],
+                condition=Q(comment=None),
+                name="posts_reaction_once_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "comment", "kind"],
+                condition=Q(post=None),
+                name="posts_reaction_once_per_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id}"

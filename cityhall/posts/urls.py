@@ -1,0 +1,21 @@
+from django.urls import path
+
+from cityhall.posts import views
+
+app_name = "posts"
+urlpatterns = [
+    path("", views.lobby, name="lobby"),
+    path("new/", views.new, name="new"),
+    path("unanswered/", views.unanswered, name="unanswered"),
+    path("sections/<slug:slug>/", views.section_posts, name="section"),
+    path("<int:post_id>/", views.detail, name="detail"),
+    path("<int:post_id>/edit/", views.edit, name="edit"),
+    path("<int:post_id>/history/", views.history, name="history"),
+    path("<int:post_id>/delete/", views.delete, name="delete"),
+    path("<int:post_id>/restore/", views.restore, name="restore"),
+    path("<int:post_id>/pin/", views.pin, name="pin"),
+    path("<int:post_id>/comments/", views.comment, name="comment"),
+    path("<int:post_id>/accept/<int:comment_id>/", views.accept, name="accept"),
+    path("<int:post_id>/react/", views.react, name="react"),
+    path("comments/<int:comment_id>/delete/", views.delete_comment, name="delete_comment"),
+]
