@@ -1,9 +1,9 @@
 """How lively each section is, for staff.
 
-Activity today means membership changes (joins and decisions). Posts, when they arrive, add
-their own source with `register_activity()`: a function returning, for every section that has
-any, its latest activity time and its count of activity in the window. Each source must be a
-fixed number of queries (GROUP BY section), whatever the number of sections.
+Activity means membership changes (joins and decisions) plus what other apps add with
+`register_activity()` — posts and comments do, from cityhall/posts/activity.py. A source is a
+function returning, for every section that has any, its latest activity time and its count of
+activity in the window, in a fixed number of queries (GROUP BY section).
 """
 
 from collections.abc import Callable
