@@ -24,6 +24,7 @@ from measure_pages import (  # the sibling script, found through sys.path
     Page,
     measure,
     save,
+    size_table,
     sqlite_version,
     start,
     using,
@@ -96,20 +97,8 @@ def report(dbs: list[Database], results: dict[str, dict[int, dict[str, Any]]],
         f"SQLite {sqlite_version()}, test Client, DEBUG=0, as a member",
         f"{args.requests} requests per page and size after {args.warmup} warm-up "
         f"(fewer when a page exceeds the {args.budget:.0f} s budget)",
-        "",
-        f"{'page':<24}{'members':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'n':>6}",
     ]
-    for name, by_size in results.items():
-        for size, r in by_size.items():
-            lines.append(f"{name:<24}{size:>9,}{r['p50']:>9.1f}{r['p95']:>9.1f}"
-                         f"{r['queries']:>9}{r['n']:>6}")  # fmt: skip
-    lines += ["", f"ratio {large:,} / {small:,} members",
-              f"{'page':<24}{'p50':>10}{'p95':>10}   queries"]  # fmt: skip
-    for name, by_size in results.items():
-        s, big = by_size[small], by_size[large]
-        lines.append(f"{name:<24}{big['p50'] / s['p50']:>9.2f}x{big['p95'] / s['p95']:>9.2f}x"
-                     f"   {s['queries']} → {big['queries']}")  # fmt: skip
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *size_table(results, small, large, width=24)]) + "\n"
 
 
 def main() -> None:

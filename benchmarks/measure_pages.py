@@ -234,18 +234,25 @@ def report(dbs: list[Database], results: dict[str, dict[int, dict[str, Any]]],
             f"{db.members:>9,} members: {db.path.name}, {size_mb:,.0f} MB, generated in "
             f"{db.info['generation_seconds']} s ({db.info['generator_says']})"
         )
-    lines += ["", f"{'page':<28}{'members':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'n':>6}"]
+    return "\n".join([*lines, "", *size_table(results, small, large)]) + "\n"
+
+
+def size_table(
+    results: dict[str, dict[int, dict]], small: int, large: int, width: int = 28
+) -> list[str]:
+    """Per page and size: p50, p95, queries and n; then the large/small ratios."""
+    lines = [f"{'page':<{width}}{'members':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'n':>6}"]
     for name, by_size in results.items():
         for size, r in by_size.items():
-            lines.append(f"{name:<28}{size:>9,}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+            lines.append(f"{name:<{width}}{size:>9,}{r['p50']:>9.1f}{r['p95']:>9.1f}"
                          f"{r['queries']:>9}{r['n']:>6}")  # fmt: skip
     lines += ["", f"ratio {large:,} / {small:,} members",
-              f"{'page':<28}{'p50':>10}{'p95':>10}   queries"]  # fmt: skip
+              f"{'page':<{width}}{'p50':>10}{'p95':>10}   queries"]  # fmt: skip
     for name, by_size in results.items():
         s, big = by_size[small], by_size[large]
-        lines.append(f"{name:<28}{big['p50'] / s['p50']:>9.2f}x{big['p95'] / s['p95']:>9.2f}x"
+        lines.append(f"{name:<{width}}{big['p50'] / s['p50']:>9.2f}x{big['p95'] / s['p95']:>9.2f}x"
                      f"   {s['queries']} → {big['queries']}")  # fmt: skip
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def sqlite_version() -> str:
