@@ -29,3 +29,17 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (cityhall/lib/periodic.py) last ran successfully."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("定期処理の実行")
+        verbose_name_plural = _("定期処理の実行")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
+        parser.add_argument("--no-worker", action="store_true", help="no worker, no clock")
 
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         if not settings.DEBUG:
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         commands = [uvicorn]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "0.5"])
+            commands.append([python, "manage.py", "tick", "--loop", "60"])
         processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(f"Serving {settings.SITE_NAME} at http://{host}:{port}/")

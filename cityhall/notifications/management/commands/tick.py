@@ -1,0 +1,26 @@
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cityhall.notifications.clock import run_due_jobs
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs that are due (digests, reminders, clean-ups)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--loop", type=int, default=0, metavar="SECONDS", help="keep running, every SECONDS"
+        )
+        parser.add_argument("--force", action="store_true", help="run every job now")
+
+    def handle(self, *args: Any, loop: int, force: bool, **options: Any) -> None:
+        while True:
+            for name, result in run_due_jobs(force=force).items():
+                failed = isinstance(result, Exception)
+                style = self.style.ERROR if failed else self.style.SUCCESS
+                self.stdout.write(style(f"{name}: {result!r}"))
+            if not loop:
+                return
+            time.sleep(loop)
