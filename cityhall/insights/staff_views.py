@@ -25,6 +25,7 @@ from cityhall.insights import figures
 from cityhall.lib import charts
 from cityhall.lib.exports import csv_response, xlsx_response
 from cityhall.lib.jst import now_jst
+from cityhall.sections.health import SectionHealth, section_health
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,30 @@ def kind_table(coverage: list[figures.KindCoverage]) -> Table:
     )
 
 
+def sections_table(health: list[SectionHealth]) -> Table:
+    def last(row: SectionHealth) -> str:
+        if row.last_activity is None:
+            return "—"
+        return date_format(row.last_activity, "SHORT_DATE_FORMAT")
+
+    return Table(
+        "sections",
+        _("課の活動"),
+        [_("課"), _("種類"), _("会員数"), _("直近30日の活動"), _("最後の活動"), _("状態")],
+        [
+            [
+                row.section.name,
+                row.section.get_kind_display(),
+                row.members,
+                row.recent_activity,
+                last(row),
+                _("休眠") if row.dormant else _("活動中"),
+            ]
+            for row in health
+        ],
+    )
+
+
 TABLES: dict[str, Callable[[Period], Table]] = {
     "members_over_time": lambda period: members_table(figures.members_over_time()),
     "funnel": lambda period: funnel_table(
@@ -192,6 +217,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     ),
     "coverage_prefecture": lambda period: prefecture_table(figures.coverage_by_prefecture()),
     "coverage_kind": lambda period: kind_table(figures.coverage_by_kind()),
+    "sections": lambda period: sections_table(section_health()),
 }
 
 
@@ -287,12 +313,38 @@ def coverage_kind_panel(period: Period) -> Panel:
     )
 
 
-# Sections, study sessions and broadcasts add their panels here when they land.
+SECTIONS_CHARTED = 10
+
+
+def sections_panel(period: Period) -> Panel:
+    health = section_health()
+    busiest = sorted(health, key=lambda r: (-r.recent_activity, r.section.name))
+    bars = [
+        charts.Datum(row.section.name, row.recent_activity)
+        for row in busiest[:SECTIONS_CHARTED]
+        if row.recent_activity
+    ]
+    chart = charts.bar_chart(bars, title=_("直近30日の活動が多い課"), chart_id="chart-sections")
+    return Panel(
+        "sections",
+        _("課の活動"),
+        "insights/staff/panel_sections.html",
+        {
+            "chart": chart,
+            "table": sections_table(health),
+            "dormant": sum(1 for row in health if row.dormant),
+            "total": len(health),
+        },
+    )
+
+
+# Study sessions and broadcasts add their panels here when they land.
 PANELS: list[Callable[[Period], Panel]] = [
     members_panel,
     funnel_panel,
     coverage_prefecture_panel,
     coverage_kind_panel,
+    sections_panel,
 ]
 
 
