@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404
 
-from cityhall.posts.models import Comment, Post
+from cityhall.posts.models import Attachment, Comment, Post
 from cityhall.sections.access import active_membership
 from cityhall.sections.models import Section, SectionMembership
 
@@ -44,6 +44,21 @@ def access_comment(user: Any, comment_id: int | str) -> Comment:
         raise Http404
     comment.post = access_post(user, comment.post_id)
     return comment
+
+
+def access_attachment(user: Any, post_id: int | str, attachment_id: int | str) -> Attachment:
+    """A file of a post the viewer may read, or 404: the same rule as the post itself (a closed
+    section's files exist for its members and staff only; a deleted post's for staff only)."""
+    post = access_post(user, post_id, include_deleted=True)
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    attachment = Attachment.objects.filter(pk=pk, post=post).first()
+    if attachment is None:
+        raise Http404
+    attachment.post = post
+    return attachment
 
 
 def section_membership(user: Any, section: Section | None) -> SectionMembership | None:

@@ -4,6 +4,7 @@ Refusals a member can fix raise ValidationError with a Japanese message; things 
 never do raise PermissionDenied (views turn it into a 404, so nothing is revealed).
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
-from cityhall.posts import access
-from cityhall.posts.models import Comment, Post, PostRevision, Reaction
+from cityhall.notifications import events
+from cityhall.posts import access, live
+from cityhall.posts.models import (
+    Attachment,
+    Comment,
+    CommentRevision,
+    Post,
+    PostRevision,
+    Reaction,
+)
+from cityhall.posts.uploads import CleanUpload, max_files
 from cityhall.sections.models import Section
 
 CASE_FIELDS = (
@@ -33,10 +43,54 @@ def _require_member(actor: Any) -> None:
         raise PermissionDenied
 
 
+def _attach(post: Post, files: Sequence[CleanUpload], actor: Any) -> None:
+    """Store files already checked by uploads.clean_uploads, under generated names."""
+    for upload in files:
+        attachment = Attachment(
+            post=post,
+            kind=upload.kind,
+            name=upload.name,
+            size=upload.size,
+            width=upload.width,
+            height=upload.height,
+            thumbnail_width=upload.thumbnail_width,
+            thumbnail_height=upload.thumbnail_height,
+            uploaded_by=actor,
+        )
+        attachment.file.save("upload", upload.content, save=False)
+        if upload.thumbnail is not None:
+            attachment.thumbnail.save("thumbnail", upload.thumbnail, save=False)
+        attachment.save()
+
+
+def _detach(post: Post, attachments: Iterable[Attachment]) -> None:
+    """Remove attachments; their files go once the removal is committed (posts.signals)."""
+    doomed = list(attachments)
+    if any(a.post_id != post.pk for a in doomed):
+        raise PermissionDenied
+    Attachment.objects.filter(pk__in=[a.pk for a in doomed]).delete()
+
+
+def _check_attachment_count(count: int) -> None:
+    if count > max_files():
+        raise ValidationError(
+            _("添付できるファイルは1件の投稿につき%(limit)s件までです（いま%(count)s件）。")
+            % {"limit": max_files(), "count": count}
+        )
+
+
 @transaction.atomic
-def do_create_post(*, section: Section | None, kind: str, data: dict[str, Any], actor: Any) -> Post:
+def do_create_post(
+    *,
+    section: Section | None,
+    kind: str,
+    data: dict[str, Any],
+    attachments: Sequence[CleanUpload] = (),
+    actor: Any,
+) -> Post:
     """Members, into the lobby or a section they actively belong to (staff: anywhere).
-    Announcements only by staff or the section's leaders and deputies."""
+    Announcements only by staff or the section's leaders and deputies. `attachments` are
+    files checked by uploads.clean_uploads."""
     _require_member(actor)
     if not access.can_post_in(actor, section):
         raise PermissionDenied
@@ -47,8 +101,9 @@ def do_create_post(*, section: Section | None, kind: str, data: dict[str, Any], 
     fields = {f: data.get(f) or "" for f in EDITABLE_FIELDS if f != "case_organization"}
     if kind != Post.Kind.CASE_STUDY:
         fields.update({f: "" for f in CASE_FIELDS if f != "case_organization"})
+    _check_attachment_count(len(attachments))
     now = timezone.now()
-    return Post.objects.create(
+    post = Post.objects.create(
         author=actor,
         section=section,
         kind=kind,
@@ -57,13 +112,29 @@ def do_create_post(*, section: Section | None, kind: str, data: dict[str, Any], 
         last_activity_at=now,
         **fields,
     )
+    _attach(post, attachments, actor)
+    events.post_published(post)
+    return post
 
 
 @transaction.atomic
-def do_edit_post(post: Post, *, data: dict[str, Any], actor: Any) -> Post:
-    """The author only. The previous title and body are kept as a PostRevision."""
+def do_edit_post(
+    post: Post,
+    *,
+    data: dict[str, Any],
+    attachments: Sequence[CleanUpload] = (),
+    remove: Sequence[Attachment] = (),
+    actor: Any,
+) -> Post:
+    """The author only. The previous title and body are kept as a PostRevision. Attachments
+    in `remove` are deleted and checked files in `attachments` added (no revision for files)."""
     if post.author_id != actor.pk or post.is_deleted:
         raise PermissionDenied
+    if attachments or remove:
+        kept = post.attachments.exclude(pk__in=[a.pk for a in remove]).count()
+        _check_attachment_count(kept + len(attachments))
+        _detach(post, remove)
+        _attach(post, attachments, actor)
     fields = [f for f in EDITABLE_FIELDS if f in data]
     if post.kind != Post.Kind.CASE_STUDY:
         fields = [f for f in fields if f not in CASE_FIELDS]
@@ -77,6 +148,7 @@ def do_edit_post(post: Post, *, data: dict[str, Any], actor: Any) -> Post:
         setattr(post, f, values[f])
     post.edited_at = timezone.now()
     post.save(update_fields=[*changed, "edited_at"])
+    events.post_edited(post)
     return post
 
 
@@ -142,9 +214,29 @@ def do_add_comment(post: Post, *, body: str, parent: Comment | None = None, acto
     comment = Comment.objects.create(
         post=post, author=actor, parent=parent, body=body, created_at=now
     )
+    live.announce_comment(comment)
     Post.objects.filter(pk=post.pk).update(
         last_activity_at=now, comment_count=F("comment_count") + 1
     )
+    events.comment_posted(comment)
+    return comment
+
+
+@transaction.atomic
+def do_edit_comment(comment: Comment, *, body: str, actor: Any) -> Comment:
+    """The comment's author only (leaders and staff delete instead). The previous text is kept
+    as a CommentRevision, which anyone who can read the post can read."""
+    if comment.author_id != actor.pk or comment.is_deleted or comment.post.is_deleted:
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError(_("コメントを入力してください。"))
+    if body == comment.body:
+        return comment
+    CommentRevision.objects.create(comment=comment, body=comment.body, edited_by=actor)
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    events.comment_edited(comment)
     return comment
 
 
@@ -169,6 +261,18 @@ def do_delete_comment(comment: Comment, *, actor: Any) -> Comment:
 
 
 @transaction.atomic
+def do_restore_comment(comment: Comment, *, actor: Any) -> Comment:
+    """Staff only (moderators bringing back a comment). Emits posts.comment.restored."""
+    if not actor.is_staff_member:
+        raise PermissionDenied
+    if comment.deleted_at is not None:
+        comment.deleted_at = None
+        comment.save(update_fields=["deleted_at"])
+        record("posts.comment.restored", actor=actor, target=comment, subject_user=comment.author)
+    return comment
+
+
+@transaction.atomic
 def do_accept_answer(post: Post, comment: Comment | None, *, actor: Any) -> Post:
     """The question's author, or the section's leader or deputy, or staff. Marks the question
     solved with this comment as the answer (None unmarks it)."""
@@ -178,6 +282,7 @@ def do_accept_answer(post: Post, comment: Comment | None, *, actor: Any) -> Post
         raise PermissionDenied
     post.accepted_comment = comment
     post.save(update_fields=["accepted_comment"])
+    events.answer_accepted(post, actor=actor)
     return post
 
 

@@ -12,3 +12,4 @@ class PostsConfig(AppConfig):
         from cityhall.sections.health import register_activity
 
         register_activity("posts", section_activity)
+        from cityhall.posts import signals  # noqa: F401  # attachment files follow their rows

@@ -5,16 +5,39 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.organizations.models import Organization
-from cityhall.posts.models import Post
+from cityhall.posts import uploads
+from cityhall.posts.models import Attachment, Post
 from cityhall.sections.models import Section
 
 LOBBY = ""
 CASE_TEXT_FIELDS = ["case_period", "case_what", "case_cost", "case_outcome", "case_contact"]
 
 
-class PostFields(forms.ModelForm):
-    """Title, body and the case-study fields, shared by the new-post and edit forms."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked by content in uploads.clean_uploads."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [f for f in files if getattr(f, "name", "")]
+
+
+class PostFields(forms.ModelForm):
+    """Title, body, the case-study fields and attachments, shared by the new-post and edit
+    forms."""
+
+    attachments = MultipleFileField(
+        label=_("添付ファイル（画像・PDF）"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,application/pdf"}
+        ),
+    )
     case_organization_code = forms.CharField(
         label=_("実施した団体（団体コード6桁）"),
         required=False,
@@ -26,7 +49,7 @@ class PostFields(forms.ModelForm):
         model = Post
         fields = ["title", "body", *CASE_TEXT_FIELDS]
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 10}),
+            "body": forms.Textarea(attrs={"rows": 10, "data-mentions": ""}),
             "case_what": forms.Textarea(attrs={"rows": 4}),
             "case_outcome": forms.Textarea(attrs={"rows": 4}),
         }
@@ -36,6 +59,18 @@ class PostFields(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.case_organization_id:
             self.initial.setdefault("case_organization_code", self.instance.case_organization.code)
+        self.fields["attachments"].help_text = _(
+            "画像（JPEG・PNG・WebP・GIF）とPDFを%(count)s件まで、1件%(size)sMBまで添付できます。"
+            "画像の位置情報などは取り除かれます。"
+        ) % {"count": uploads.max_files(), "size": uploads.limit_mb()}
+
+    def kept_attachments(self) -> int:
+        """Attachments the post keeps (none for a new post)."""
+        return 0
+
+    def clean_attachments(self) -> list[uploads.CleanUpload]:
+        files = self.cleaned_data.get("attachments") or []
+        return uploads.clean_uploads(files, kept=self.kept_attachments())
 
     def kind_value(self) -> str:
         return self.instance.kind
@@ -85,8 +120,33 @@ class NewPostForm(PostFields):
         return self.sections.get(slug) if slug != LOBBY else None
 
 
+class EditPostForm(PostFields):
+    """The edit form also removes attachments (cleaned before new ones are counted)."""
+
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label=_("削除する添付ファイル"),
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    field_order = ["title", "body", "remove_attachments", "attachments"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["remove_attachments"]
+        field.queryset = self.instance.attachments.order_by("id")  # type: ignore[attr-defined]
+        self.current_attachments = list(field.queryset)  # type: ignore[attr-defined]
+
+    def kept_attachments(self) -> int:
+        removed = self.cleaned_data.get("remove_attachments") or []
+        return len(self.current_attachments) - len(removed)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("コメント"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("コメント"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

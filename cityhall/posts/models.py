@@ -4,6 +4,7 @@ A post lives in the community-wide lobby (全体, `section=None`) or in a sectio
 `last_activity_at` then `id`, which a new comment bumps, and page with a cursor on both.
 """
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -203,3 +204,67 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user_id}"
+
+
+class CommentRevision(models.Model):
+    """The text of a comment before an edit."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("コメントの編集履歴")
+        verbose_name_plural = _("コメントの編集履歴")
+        indexes = [models.Index(fields=["comment", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """A generated name: what the uploader called the file never reaches the disk."""
+    suffix = ".pdf" if instance.kind == Attachment.Kind.PDF else ".jpg"
+    return f"posts/{instance.post_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a post: an image (re-encoded as JPEG, with a thumbnail) or a PDF.
+
+    Served only through posts:attachment, which checks that the viewer may read the post.
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("画像")
+        PDF = "pdf", _("PDF")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
+    # The uploader's file name, cleaned, for display and downloads only.
+    name = models.CharField(_("ファイル名"), max_length=120)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+        indexes = [models.Index(fields=["post", "id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest
+from cityhall.feed.actions import do_mark_post_read
 from cityhall.lib.markdown import render_markdown
 from cityhall.posts import access
 from cityhall.posts.actions import (
@@ -27,8 +28,10 @@ from cityhall.posts.actions import (
     do_restore_post,
     do_toggle_reaction,
 )
-from cityhall.posts.forms import CommentForm, NewPostForm, PostFields
-from cityhall.posts.models import Comment, Post, PostQuerySet, Reaction
+from cityhall.posts.forms import CommentForm, EditPostForm, NewPostForm
+from cityhall.posts.models import Attachment, Post, PostQuerySet
+from cityhall.posts.threads import buttons, prepare, reaction_counts
+from cityhall.posts.uploads import pick_files, shown_name
 from cityhall.sections.access import access_section, can_read_posts
 from cityhall.sections.models import Section, SectionMembership
 
@@ -117,10 +120,18 @@ def _my_sections(user: Any) -> list[Section]:
     return list(sections.order_by("kind", "name"))
 
 
+def _unsaved_files(request: SignedInRequest) -> list[str]:
+    """Files sent with a form that is shown again: browsers cannot keep them, so the page
+    names them for the member to choose again."""
+    return [shown_name(f.name) for f in pick_files(request.FILES, "attachments")]
+
+
 def new(request: SignedInRequest) -> HttpResponse:
     sections = _my_sections(request.user)
     initial = {"where": request.GET.get("section", "")}
-    form = NewPostForm(request.POST or None, sections=sections, initial=initial)
+    form = NewPostForm(
+        request.POST or None, request.FILES or None, sections=sections, initial=initial
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -131,6 +142,7 @@ def new(request: SignedInRequest) -> HttpResponse:
                     section=form.cleaned_data["where"],
                     kind=form.cleaned_data["kind"],
                     data=form.post_data(),
+                    attachments=form.cleaned_data["attachments"],
                     actor=request.user,
                 )
             except PermissionDenied as error:
@@ -140,53 +152,25 @@ def new(request: SignedInRequest) -> HttpResponse:
             else:
                 messages.success(request, _("投稿しました。"))
                 return redirect("posts:detail", post_id=post.pk)
-    return render(request, "posts/new.html", {"form": form, "preview": preview})
-
-
-def _reaction_counts(post: Post, user: Any) -> dict[tuple[str, int], dict[str, Any]]:
-    """Counts and the viewer's own reactions for the post and all its comments, in one query."""
-    rows = (
-        Reaction.objects.filter(Q(post=post) | Q(comment__post=post))
-        .values("post_id", "comment_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user=user)))
+    return render(
+        request,
+        "posts/new.html",
+        {"form": form, "preview": preview, "unsaved_files": _unsaved_files(request)},
     )
-    table: dict[tuple[str, int], dict[str, Any]] = {}
-    for row in rows:
-        key = ("post", row["post_id"]) if row["post_id"] else ("comment", row["comment_id"])
-        table.setdefault(key, {})[row["kind"]] = (row["n"], bool(row["mine"]))
-    return table
-
-
-def _buttons(table: dict[tuple[str, int], dict[str, Any]], key: tuple[str, int]) -> list[Any]:
-    counts = table.get(key, {})
-    return [
-        {"kind": kind, "label": label, "count": counts.get(kind, (0, False))[0],
-         "mine": counts.get(kind, (0, False))[1]}
-        for kind, label in Reaction.Kind.choices
-    ]  # fmt: skip
 
 
 def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     user = request.user
     post = access.access_post(user, post_id, include_deleted=True)
+    do_mark_post_read(post, actor=user)
     comments = list(
         post.comments.select_related("author__profile__organization").order_by("created_at", "id")
     )
-    table = _reaction_counts(post, user)
+    table = reaction_counts(post, user)
     runs = access.runs_section(user, post.section)
-    top: list[Comment] = []
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        comment.html = render_markdown(comment.body)  # type: ignore[attr-defined]
-        comment.reactions_ui = _buttons(table, ("comment", comment.pk))  # type: ignore[attr-defined]
-        comment.deletable = comment.author_id == user.pk or runs  # type: ignore[attr-defined]
-        if comment.parent_id is None:
-            top.append(comment)
-        else:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for comment in top:
-        comment.reply_list = replies.get(comment.pk, [])  # type: ignore[attr-defined]
+    top = prepare(comments, post=post, user=user, table=table, runs=runs)
     accepted = next((c for c in comments if c.pk == post.accepted_comment_id), None)
+    attachments = list(post.attachments.order_by("id"))
     return render(
         request,
         "posts/detail.html",
@@ -194,8 +178,11 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
             "post": post,
             "body_html": render_markdown(post.body),
             "comments": top,
+            "last_comment_id": max((c.pk for c in comments), default=0),
+            "images": [a for a in attachments if a.kind == Attachment.Kind.IMAGE],
+            "pdfs": [a for a in attachments if a.kind == Attachment.Kind.PDF],
             "accepted": accepted,
-            "reactions": _buttons(table, ("post", post.pk)),
+            "reactions": buttons(table, ("post", post.pk)),
             "can_edit": post.author_id == user.pk,
             "can_delete": post.author_id == user.pk or runs,
             "can_pin": runs,
@@ -209,7 +196,7 @@ def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = access.access_post(request.user, post_id)
     if post.author_id != request.user.pk:
         raise Http404
-    form = PostFields(request.POST or None, instance=post)
+    form = EditPostForm(request.POST or None, request.FILES or None, instance=post)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -217,10 +204,26 @@ def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
         else:
             # Re-read the stored post: the bound form already changed the instance in memory.
             stored = access.access_post(request.user, post_id)
-            do_edit_post(stored, data=form.post_data(), actor=request.user)
-            messages.success(request, _("投稿を更新しました。"))
-            return redirect("posts:detail", post_id=post.pk)
-    return render(request, "posts/edit.html", {"form": form, "post": post, "preview": preview})
+            try:
+                do_edit_post(
+                    stored,
+                    data=form.post_data(),
+                    attachments=form.cleaned_data["attachments"],
+                    remove=list(form.cleaned_data["remove_attachments"]),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("投稿を更新しました。"))
+                return redirect("posts:detail", post_id=post.pk)
+    context = {
+        "form": form,
+        "post": post,
+        "preview": preview,
+        "unsaved_files": _unsaved_files(request),
+    }
+    return render(request, "posts/edit.html", context)
 
 
 def history(request: SignedInRequest, post_id: int) -> HttpResponse:

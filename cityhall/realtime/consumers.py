@@ -4,6 +4,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
+from django.http import Http404
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
@@ -52,3 +53,37 @@ class PresenceConsumer(JsonWebsocketConsumer):
         """Sent by accounts actions when the member is suspended or signs out everywhere."""
         self.send_json({"type": "session_ended"})
         self.close(code=4401)
+
+
+class PostConsumer(PresenceConsumer):
+    """An open post page: told {"type": "new_comment", "id": …} when a comment is added, so it
+    fetches posts:comments_since (the text itself only ever travels over checked HTTP).
+    Refused like the post page: non-members, and anyone who may not read the post (a closed
+    section's outsiders, a deleted post). Closes, like presence, when the member's sessions end.
+    """
+
+    def connect(self) -> None:
+        # Imported here: accounts.actions imports this module, and posts must not load with it.
+        from cityhall.posts.access import access_post
+        from cityhall.posts.live import post_group
+
+        if not may_connect(self.scope):
+            self.close(code=4403)
+            return
+        user = self.scope["user"]
+        try:
+            post = access_post(user, self.scope["url_route"]["kwargs"]["post_id"])
+        except Http404:
+            self.close(code=4403)
+            return
+        self.groups_joined = [user_group(user.pk), post_group(post.pk)]
+        for group in self.groups_joined:
+            async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
+        self.accept()
+
+    def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
+
+    def comment_new(self, event: dict[str, Any]) -> None:
+        self.send_json({"type": "new_comment", "id": event["id"]})
