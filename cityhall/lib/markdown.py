@@ -8,6 +8,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from cityhall.lib.mentions import mentions_plugin, render_env
+
 # What CommonMark + tables + strikethrough produce, minus images (no outside resources).
 TAGS = {
     "p", "br", "hr", "strong", "em", "s", "del", "code", "pre", "blockquote",
@@ -27,11 +29,12 @@ LINK_REL = "nofollow noopener noreferrer"
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # html=False: raw HTML in the source is shown as text, never passed through.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    return md.use(mentions_plugin)  # @山田太郎#123 → a link to the member's profile
 
 
 def render_markdown(text: str) -> SafeString:
-    html = _parser().render(text or "")
+    html = _parser().render(text or "", render_env(text or ""))
     clean = nh3.clean(
         html,
         tags=TAGS,

@@ -1,0 +1,207 @@
+"""What happened in posts, turned into notifications. The posts actions call these inside
+their transaction, after the change is saved.
+
+Rules for every event: nobody hears about their own action; only active members who may read
+the post hear anything (a closed section's post reaches its active members and staff only);
+each member gets at most one notification per event, and at most one per post or comment ever.
+When one event concerns someone twice (a mention inside a reply to their own post), the most
+specific reason wins: a mention, then a reply to their comment, then a comment on their post.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cityhall.accounts.models import User
+from cityhall.lib.mentions import mentioned_ids
+from cityhall.notifications import unread
+from cityhall.notifications.mail import queue_email
+from cityhall.notifications.models import (
+    Delivery,
+    Kind,
+    Notification,
+    Preference,
+    SectionMute,
+)
+from cityhall.notifications.schedule import next_slot
+from cityhall.posts.models import Comment, Post
+from cityhall.sections.models import SectionMembership
+
+EXCERPT_CHARS = 200
+
+
+def post_published(post: Post) -> list[Notification]:
+    """A new post: the members it mentions, and the followers of its section."""
+    wanted: dict[int, str] = {pk: Kind.MENTION for pk in mentioned_ids(post.body)}
+    if post.section_id is not None:
+        for pk in _followers(post.section_id):
+            wanted.setdefault(pk, Kind.SECTION_POST)
+    return _notify(wanted, actor=post.author, post=post, comment=None, at=post.created_at)
+
+
+def comment_posted(comment: Comment) -> list[Notification]:
+    """A new comment or reply: whom it mentions, the author of the comment it replies to, and
+    the author of the post."""
+    post = comment.post
+    wanted: dict[int, str] = {pk: Kind.MENTION for pk in mentioned_ids(comment.body)}
+    if comment.parent_id is not None:
+        parent_author = Comment.objects.filter(pk=comment.parent_id).values("author_id")
+        for pk in parent_author.values_list("author_id", flat=True):
+            wanted.setdefault(pk, Kind.COMMENT_REPLY)
+    wanted.setdefault(post.author_id, Kind.POST_REPLY)
+    return _notify(wanted, actor=comment.author, post=post, comment=comment, at=comment.created_at)
+
+
+def answer_accepted(post: Post, *, actor: Any = None) -> list[Notification]:
+    """A question marked solved: the author of the chosen answer (unmarking tells nobody)."""
+    comment = post.accepted_comment
+    if comment is None:
+        return []
+    wanted: dict[int, str] = {comment.author_id: Kind.ANSWER_ACCEPTED}
+    return _notify(wanted, actor=actor or post.author, post=post, comment=comment, at=None)
+
+
+def post_edited(post: Post, *, previous_body: str | None = None) -> list[Notification]:
+    """An edited post: only the members newly mentioned. The previous text is the latest
+    revision unless given."""
+    if previous_body is None:
+        revision = post.revisions.order_by("-created_at", "-id").first()
+        previous_body = revision.body if revision is not None else ""
+    return _newly_mentioned(
+        post.body, previous_body, actor=post.author, post=post, comment=None, at=post.edited_at
+    )
+
+
+def comment_edited(comment: Comment, *, previous_body: str | None = None) -> list[Notification]:
+    """An edited comment: only the members newly mentioned. The previous text is the latest
+    revision unless given."""
+    if previous_body is None:
+        revision = comment.revisions.order_by("-created_at", "-id").first()
+        previous_body = revision.body if revision is not None else ""
+    return _newly_mentioned(
+        comment.body,
+        previous_body,
+        actor=comment.author,
+        post=comment.post,
+        comment=comment,
+        at=comment.edited_at,
+    )
+
+
+def _newly_mentioned(
+    body: str,
+    previous: str,
+    *,
+    actor: Any,
+    post: Post,
+    comment: Comment | None,
+    at: datetime | None,
+) -> list[Notification]:
+    before = set(mentioned_ids(previous))
+    wanted: dict[int, str] = {pk: Kind.MENTION for pk in mentioned_ids(body) if pk not in before}
+    return _notify(wanted, actor=actor, post=post, comment=comment, at=at)
+
+
+def _followers(section_id: int) -> list[int]:
+    """Active members of the section who have not muted it."""
+    muted = SectionMute.objects.filter(section_id=section_id).values("user_id")
+    return list(
+        SectionMembership.objects.filter(
+            section_id=section_id, status=SectionMembership.Status.ACTIVE
+        )
+        .exclude(user_id__in=muted)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _readers(post: Post, ids: list[int]) -> dict[int, User]:
+    """Of these people, the active members who may read the post: the rule of
+    PostQuerySet.visible_to, for many readers in one query."""
+    users = User.objects.filter(pk__in=ids, status=User.Status.MEMBER, is_active=True)
+    if post.section is not None and post.section.is_closed:
+        members = SectionMembership.objects.filter(
+            section=post.section, status=SectionMembership.Status.ACTIVE
+        ).values("user_id")
+        users = users.filter(Q(role__in=[User.Role.STAFF, User.Role.ADMIN]) | Q(pk__in=members))
+    fields = ("pk", "email", "family_name", "given_name", "status", "role")
+    return {user.pk: user for user in users.only(*fields)}
+
+
+def _notify(
+    wanted: dict[int, str],
+    *,
+    actor: Any,
+    post: Post,
+    comment: Comment | None,
+    at: datetime | None,
+) -> list[Notification]:
+    """Notify `wanted` (member id → kind) of what `actor` did `at` (the event's own time)."""
+    wanted.pop(getattr(actor, "pk", None), None)  # type: ignore[arg-type]
+    if not wanted or post.is_deleted:
+        return []
+    readers = _readers(post, list(wanted))
+    # Anyone already told about this post or comment is not told again.
+    told = set(
+        Notification.objects.filter(
+            post=post, comment=comment, recipient_id__in=list(readers)
+        ).values_list("recipient_id", flat=True)
+    )
+    now = at or timezone.now()
+    rows = [
+        Notification(
+            recipient=user, kind=wanted[pk], actor=actor, post=post, comment=comment,
+            created_at=now,
+        )
+        for pk, user in readers.items()
+        if pk not in told
+    ]  # fmt: skip
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    _deliver(rows, now)
+    unread.forget(row.recipient_id for row in rows)
+    return rows
+
+
+def _deliver(rows: list[Notification], now: datetime) -> None:
+    """Mail those who want it now; wake the digest of those who want it later."""
+    prefs = Preference.objects.in_bulk([row.recipient_id for row in rows])
+    new_prefs: list[Preference] = []
+    armed: list[Preference] = []
+    for row in rows:
+        pref = prefs.get(row.recipient_id) or Preference(user_id=row.recipient_id)
+        how = pref.delivery(row.kind)
+        if how == Delivery.EMAIL:
+            queue_email(row.recipient.email, "notifications/email/notification", _mail(row))
+        elif how == Delivery.DIGEST and pref.next_digest_at is None:
+            pref.next_digest_at = next_slot(pref, now)
+            if pref.next_digest_at is not None:
+                (new_prefs if pref._state.adding else armed).append(pref)
+                prefs[row.recipient_id] = pref
+    Preference.objects.bulk_create(new_prefs, ignore_conflicts=True)
+    Preference.objects.bulk_update(armed, ["next_digest_at"])
+
+
+def target_url(notification: Notification) -> str:
+    url = reverse("posts:detail", args=[notification.post_id])
+    return url + (f"#comment-{notification.comment_id}" if notification.comment_id else "")
+
+
+def excerpt(notification: Notification) -> str:
+    text = notification.comment.body if notification.comment else notification.post.body
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _mail(notification: Notification) -> dict[str, Any]:
+    return {
+        "user": notification.recipient,
+        "notification": notification,
+        "excerpt": excerpt(notification),
+        "url": settings.SITE_URL + target_url(notification),
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+    }
