@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from cityhall.members.models import Duty
+from cityhall.sections.models import SectionMembership
 
 
 def access_duty(user: Any, duty_id: int) -> Duty:
@@ -15,3 +17,15 @@ def access_duty(user: Any, duty_id: int) -> Duty:
     if duty is None:
         raise Http404
     return duty
+
+
+def membership_visible(viewer: Any, *, prefix: str = "") -> Q:
+    """Sections whose members the viewer may see (and find people by): an open section's
+    membership is visible to every member, a closed section's only to its active members and
+    to staff. `prefix` reaches the section from another model, e.g. "section__"."""
+    if viewer.is_staff_member:
+        return Q()
+    mine = SectionMembership.objects.filter(
+        user_id=viewer.pk, status=SectionMembership.Status.ACTIVE
+    ).values("section_id")
+    return Q(**{f"{prefix}is_closed": False}) | Q(**{f"{prefix}pk__in": mine})

@@ -1,10 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.directory.access import membership_visible
 from cityhall.directory.queries import Filters
 from cityhall.members.models import Duty
 from cityhall.organizations.forms import OrganizationChoiceField
 from cityhall.organizations.models import Organization
+from cityhall.sections.models import Section
 
 
 class DirectorySearchForm(forms.Form):
@@ -29,6 +33,20 @@ class DirectorySearchForm(forms.Form):
         empty_label=_("すべての担当業務"),
         queryset=Duty.objects.active(),
     )
+    section = forms.ModelChoiceField(
+        label=_("課"),
+        required=False,
+        empty_label=_("すべての課"),
+        queryset=Section.objects.none(),
+        help_text=_("その課に参加している会員。非公開の課は、その課のメンバーにだけ選べます。"),
+    )
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only sections whose members the viewer may see: a closed section's stay hidden.
+        self.fields["section"].queryset = (  # type: ignore[attr-defined]
+            Section.objects.active().filter(membership_visible(viewer)).order_by("kind", "name")
+        )
 
     def filters(self) -> Filters:
         """Call after is_valid() returned True."""
@@ -38,4 +56,5 @@ class DirectorySearchForm(forms.Form):
             prefecture=data.get("prefecture"),
             organization=data.get("organization"),
             duty=data.get("duty"),
+            section=data.get("section"),
         )

@@ -12,10 +12,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from cityhall.accounts.models import User
+from cityhall.directory.access import membership_visible
 from cityhall.lib.text import is_kana, to_katakana
 from cityhall.members.models import Duty, Profile, Visibility
 from cityhall.members.profile_access import can_see
 from cityhall.organizations.models import Organization
+from cityhall.sections.models import Section, SectionMembership
 
 COUNTS_SECONDS = 300
 ORDERING = ["user__family_name_kana", "user__given_name_kana", "user__id"]
@@ -85,22 +87,37 @@ def in_prefecture(prefecture: Organization) -> Q:
 
 @dataclass
 class Filters:
-    """What the search form asks for; each is optional. New filters (a section, say) are a
-    field here and a clause in `search()`."""
+    """What the search form asks for; each is optional. A new filter is a field here and a
+    clause in `search()`."""
 
     q: str = ""
     prefecture: Organization | None = None
     organization: Organization | None = None
     duty: Duty | None = None
+    section: Section | None = None
     extra: list[Q] = field(default_factory=list)  # further conditions, e.g. from another app
 
     @property
     def any(self) -> bool:
-        return bool(self.q.strip() or self.prefecture or self.organization or self.duty)
+        return bool(
+            self.q.strip() or self.prefecture or self.organization or self.duty or self.section
+        )
+
+
+def in_section(viewer: Any, section: Section) -> Q:
+    """Active members of the section, if the viewer may see its membership (a closed section's:
+    its own members and staff only); nobody otherwise. The (section, status) index answers it."""
+    memberships = SectionMembership.objects.filter(
+        section=section, status=SectionMembership.Status.ACTIVE
+    ).filter(membership_visible(viewer, prefix="section__"))
+    return Q(user_id__in=memberships.values("user_id"))
 
 
 def search(viewer: Any, filters: Filters) -> QuerySet[Profile]:
-    narrowed = bool(filters.prefecture or filters.organization or filters.duty or filters.extra)
+    narrowed = bool(
+        filters.prefecture or filters.organization or filters.duty or filters.section
+        or filters.extra
+    )  # fmt: skip
     profiles = member_profiles(narrowed=narrowed)
     if filters.q.strip():
         profiles = profiles.filter(name_matches(filters.q))
@@ -110,6 +127,8 @@ def search(viewer: Any, filters: Filters) -> QuerySet[Profile]:
         profiles = profiles.filter(organization=filters.organization)
     if filters.duty is not None:
         profiles = profiles.filter(_listing(filters.duty) & visible(viewer, "duties"))
+    if filters.section is not None:
+        profiles = profiles.filter(in_section(viewer, filters.section))
     for condition in filters.extra:
         profiles = profiles.filter(condition)
     return profiles.order_by(*ORDERING)

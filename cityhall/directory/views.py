@@ -34,7 +34,7 @@ def _query_string(request: SignedInRequest) -> str:
 
 
 def search(request: SignedInRequest) -> HttpResponse:
-    form = DirectorySearchForm(request.GET)
+    form = DirectorySearchForm(request.GET, viewer=request.user)
     page = filters = None
     if form.is_valid():
         filters = form.filters()

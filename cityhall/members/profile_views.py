@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cityhall.accounts.models import User
+from cityhall.feed.profile import profile_activity
 from cityhall.lib.files import serve_file
 from cityhall.members.models import OPTIONAL_PROFILE_FIELDS
 from cityhall.members.profile_access import (
@@ -35,6 +36,8 @@ def detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "visible": visible,
             "duties": duties,
             "is_owner": request.user.pk == profile.user_id,
+            # Their sections and latest posts, as far as the viewer may see them.
+            **profile_activity(request.user, profile.user),
             # Badges for the fields members cannot see, shown to whoever sees them anyway.
             "hidden": hidden_from_members(profile)
             if sees_everything(request.user, profile)

@@ -138,20 +138,23 @@ def _many(n: int, welfare):
 
 @pytest.mark.parametrize("n", [5, 25])
 def test_it_needs_the_same_number_of_queries_for_5_or_25_members(
-    as_user, member, people, n, django_assert_num_queries
+    as_user, member, people, n, django_assert_max_num_queries
 ):
     _many(n, people["welfare"])
     client = as_user(member)
-    # session, user, the chosen duty, count, page ids, members, their duties, the two selects
-    with django_assert_num_queries(9):
+    # session, user, the chosen duty, count, page ids, members, their duties, the three
+    # selects, and one for the site header
+    with django_assert_max_num_queries(11):
         client.get(URL, {"duty": people["welfare"].pk})
 
 
-def test_the_staff_search_costs_the_same_queries(as_user, staff, people, django_assert_num_queries):
+def test_the_staff_search_costs_the_same_queries(
+    as_user, staff, people, django_assert_max_num_queries
+):
     _many(25, people["welfare"])
     client = as_user(staff)
     client.get(URL)
-    with django_assert_num_queries(9):  # no duty to look up; the second-factor device instead
+    with django_assert_max_num_queries(11):  # no duty to look up; the second-factor device
         client.get(URL)
 
 

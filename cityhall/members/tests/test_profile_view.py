@@ -164,5 +164,5 @@ def test_it_reads_a_profile_in_a_few_queries(
 ):
     fill(outsider)
     client = as_user(member)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):  # +2: their sections and latest posts
         assert client.get(detail(outsider)).status_code == 200
