@@ -1,0 +1,173 @@
+"""Fetching events and series, and deciding what a viewer may do with them.
+
+Every member sees every event, except those organised by a closed section: those exist only for
+the section's active members, their hosts and staff (anyone else gets a 404, as for an event that
+never existed). Managing an event — editing, questions, moving, cancelling, seeing who
+registered — is for staff, the organising section's leaders and deputies, and the named hosts of
+the event or of its series. The online venue URL is shown only to confirmed registrants and to
+those who manage the event.
+"""
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from cityhall.events.models import (
+    Event,
+    EventHost,
+    EventQuerySet,
+    EventSeries,
+    Organizer,
+    Registration,
+)
+from cityhall.sections.models import Section, SectionMembership
+
+
+def _my_sections(user: Any) -> Any:
+    return SectionMembership.objects.filter(
+        user=user, status=SectionMembership.Status.ACTIVE
+    ).values("section_id")
+
+
+def _hosted(user: Any) -> tuple[Any, Any]:
+    hosts = EventHost.objects.filter(user=user)
+    return (
+        hosts.filter(event__isnull=False).values("event_id"),
+        hosts.filter(series__isnull=False).values("series_id"),
+    )
+
+
+def visible_events(user: Any) -> EventQuerySet:
+    if not getattr(user, "is_member", False):
+        return Event.objects.none()
+    if user.is_staff_member:
+        return Event.objects.all()
+    events, series = _hosted(user)
+    return Event.objects.filter(
+        Q(section=None)
+        | Q(section__is_closed=False)
+        | Q(section_id__in=_my_sections(user))
+        | Q(pk__in=events)
+        | Q(series_id__in=series)
+    )
+
+
+def visible_series(user: Any) -> Any:
+    if not getattr(user, "is_member", False):
+        return EventSeries.objects.none()
+    if user.is_staff_member:
+        return EventSeries.objects.all()
+    _events, series = _hosted(user)
+    return EventSeries.objects.filter(
+        Q(section=None)
+        | Q(section__is_closed=False)
+        | Q(section_id__in=_my_sections(user))
+        | Q(pk__in=series)
+    )
+
+
+def runs_section(user: Any, section: Section | None) -> bool:
+    """An active leader or deputy of the section."""
+    if section is None or not getattr(user, "pk", None):
+        return False
+    return SectionMembership.objects.filter(
+        section=section,
+        user=user,
+        status=SectionMembership.Status.ACTIVE,
+        role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
+    ).exists()
+
+
+def can_manage_series(user: Any, series: EventSeries) -> bool:
+    if not getattr(user, "is_member", False):
+        return False
+    if user.is_staff_member:
+        return True
+    if series.organizer == Organizer.SECTION and runs_section(user, series.section):
+        return True
+    return EventHost.objects.filter(series=series, user=user).exists()
+
+
+def can_manage_event(user: Any, event: Event) -> bool:
+    if not getattr(user, "is_member", False):
+        return False
+    if user.is_staff_member:
+        return True
+    if event.organizer == Organizer.SECTION and runs_section(user, event.section):
+        return True
+    return EventHost.objects.filter(
+        Q(event=event) | Q(series_id=event.series_id, series__isnull=False), user=user
+    ).exists()
+
+
+def organizing_sections(user: Any) -> list[Section]:
+    """Sections in whose name the user may create events: staff any, leaders and deputies
+    their own."""
+    sections = Section.objects.active()
+    if not user.is_staff_member:
+        sections = sections.filter(
+            memberships__user=user,
+            memberships__status=SectionMembership.Status.ACTIVE,
+            memberships__role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
+        )
+    return list(sections.order_by("kind", "name"))
+
+
+def can_create(user: Any) -> bool:
+    """Staff, and the leaders and deputies of a section, create series and events."""
+    return bool(getattr(user, "is_member", False)) and (
+        user.is_staff_member or bool(organizing_sections(user))
+    )
+
+
+def _pk(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def access_event(user: Any, event_id: int | str) -> Event:
+    """An event the viewer may see, or 404."""
+    event = (
+        visible_events(user).select_related("series", "section").filter(pk=_pk(event_id)).first()
+    )
+    if event is None:
+        raise Http404
+    return event
+
+
+def access_managed_event(user: Any, event_id: int | str) -> Event:
+    """An event the viewer may manage, or 404 (nothing is revealed to others)."""
+    event = access_event(user, event_id)
+    if not can_manage_event(user, event):
+        raise Http404
+    return event
+
+
+def access_series(user: Any, slug: str) -> EventSeries:
+    series = visible_series(user).select_related("section").filter(slug=slug).first()
+    if series is None:
+        raise Http404
+    return series
+
+
+def access_managed_series(user: Any, slug: str) -> EventSeries:
+    series = access_series(user, slug)
+    if not can_manage_series(user, series):
+        raise Http404
+    return series
+
+
+def registration_of(user: Any, event: Event) -> Registration | None:
+    if not getattr(user, "pk", None):
+        return None
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def sees_venue(user: Any, event: Event, registration: Registration | None) -> bool:
+    """The venue URL: confirmed registrants and those who manage the event, never anyone else."""
+    if registration is not None and registration.is_confirmed and not event.is_cancelled:
+        return True
+    return can_manage_event(user, event)

@@ -1,0 +1,52 @@
+from datetime import datetime, time
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from cityhall.events.briefing import BRIEFING_SLUG, briefing_attended, next_briefing
+from cityhall.events.jobs import generate_all_sessions
+from cityhall.events.models import Event, EventSeries
+from cityhall.lib.jst import JST
+from cityhall.members.onboarding import checklist_for
+
+
+def test_it_has_the_friday_briefing_series_in_a_fresh_install(db):
+    series = EventSeries.objects.get(slug=BRIEFING_SLUG)
+    assert (series.title, series.frequency, series.weekday) == ("説明会", "weekly", 4)
+    assert (series.start_time, series.duration_minutes) == (time(21, 0), 60)
+    assert series.created_by is None  # made before any staff account exists
+
+
+def test_it_offers_the_next_briefing_on_the_newcomer_checklist(as_user, member):
+    generate_all_sessions(datetime.now(JST))
+    session = next_briefing()
+    assert session.starts_at.astimezone(JST).weekday() == 4
+    row = next(r for r in checklist_for(member) if r.key == "orientation")
+    assert "説明会に参加" in row.title
+    assert row.state == "todo" and row.url == reverse("events:briefing")
+    start = session.starts_at.astimezone(JST)
+    assert f"{start.year}年{start.month}月{start.day}日" in row.description
+    assert as_user(member).get(row.url).url == reverse("events:detail", args=[session.pk])
+
+
+def test_it_shows_the_next_date_even_before_sessions_are_generated(as_user, member):
+    row = next(r for r in checklist_for(member) if r.key == "orientation")
+    assert "21:00〜22:00" in row.description
+    assert as_user(member).get(reverse("events:briefing")).url == reverse(
+        "events:series", args=[BRIEFING_SLUG]
+    )
+
+
+def test_it_does_not_count_attendance_yet(member):
+    assert briefing_attended(member) is False
+
+
+def test_it_loads_the_demo_vaccine_exchange_once(db, staff, member, settings):
+    settings.DEBUG = True
+    call_command("load_demo_events", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo_events", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    vaccine = Event.objects.filter(series__slug="vaccine")
+    now = datetime.now(JST)
+    assert vaccine.filter(starts_at__lt=now).count() == 11
+    assert vaccine.filter(starts_at__gt=now).count() == 1
+    assert all(e.starts_at.astimezone(JST).weekday() == 6 for e in vaccine)
