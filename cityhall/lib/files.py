@@ -2,16 +2,21 @@
 first, then hands the file to serve_file()."""
 
 import mimetypes
+import re
+from collections.abc import Iterator
+from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 # Browsers may keep a copy for the signed-in person only; shared caches never store it.
 CACHE_CONTROL = "private, max-age=3600"
+RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+CHUNK = 256 * 1024
 
 
 def _secure(response: HttpResponseBase, content_type: str, filename: str, inline: bool) -> None:
@@ -51,6 +56,42 @@ def serve_file(
             handle = field_file.storage.open(name, "rb")
         except FileNotFoundError as error:
             raise Http404 from error
-        response = FileResponse(handle)
+        response = _ranged(handle, field_file.storage.size(name), request.headers.get("Range"))
     _secure(response, content_type, filename, inline)
     return response
+
+
+def _ranged(handle: IO[bytes], size: int, header: str | None) -> HttpResponseBase:
+    """The whole file, or the one byte range asked for (206), so that audio and video can
+    seek; a range beyond the end is a 416. (nginx does this itself with X-Accel-Redirect.)"""
+    match = RANGE.match(header or "")
+    if not match or not any(match.groups()):
+        response: HttpResponseBase = FileResponse(handle)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:  # the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    if start >= size or start > end:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle.seek(start)
+    response = StreamingHttpResponse(_read(handle, end - start + 1), status=206)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _read(handle: IO[bytes], remaining: int) -> Iterator[bytes]:
+    with handle:
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk

@@ -1,0 +1,77 @@
+"""Live comments travelling to viewers: the group each episode's viewers join, the message
+each comment becomes, and the viewer count.
+
+Comments are pushed whole (as JSON the page renders with textContent, never as HTML), so 3,000
+viewers cost one group message per comment rather than 3,000 page requests. A client that
+reconnects, or polls because WebSockets are blocked, asks for what came after the last id it saw.
+"""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import transaction
+
+from cityhall.broadcasts.models import LiveComment
+
+CATCH_UP_LIMIT = 200  # a reconnecting viewer gets at most the last 200 comments
+VIEWERS_TTL = 6 * 3600
+
+
+def episode_group(episode_id: int) -> str:
+    return f"episode.{episode_id}"
+
+
+def as_message(comment: LiveComment) -> dict[str, Any]:
+    author = comment.author
+    organization = getattr(getattr(author, "profile", None), "organization", None)
+    return {
+        "id": comment.pk,
+        "author": author.full_name,
+        "author_id": author.pk,
+        "organization": organization.name if organization else "",
+        "body": comment.body,
+        "at": comment.created_at.isoformat(),
+        "offset": (
+            offset := max(int((comment.created_at - comment.episode.starts_at).total_seconds()), 0)
+        ),
+        "clock": f"{offset // 60}:{offset % 60:02d}",
+    }
+
+
+def comments_after(episode_id: int, after: int) -> list[dict[str, Any]]:
+    rows = (
+        LiveComment.objects.filter(episode_id=episode_id, pk__gt=after, deleted_at=None)
+        .select_related("author__profile__organization", "episode")
+        .order_by("-pk")[:CATCH_UP_LIMIT]
+    )
+    return [as_message(c) for c in reversed(rows)]
+
+
+def publish(episode_id: int, event: dict[str, Any]) -> None:
+    """Send to every viewer after the transaction commits (nothing for a rolled-back write)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    transaction.on_commit(lambda: async_to_sync(layer.group_send)(episode_group(episode_id), event))
+
+
+def _viewers_key(episode_id: int) -> str:
+    return f"broadcasts:viewers:{episode_id}"
+
+
+def change_viewers(episode_id: int, delta: int) -> int:
+    """Count a viewer in or out; atomic in Redis and in the in-process cache alike."""
+    key = _viewers_key(episode_id)
+    cache.add(key, 0, VIEWERS_TTL)
+    try:
+        count = cache.incr(key, delta)
+    except ValueError:  # expired between add and incr
+        cache.set(key, max(delta, 0), VIEWERS_TTL)
+        count = max(delta, 0)
+    return max(count, 0)
+
+
+def viewers(episode_id: int) -> int:
+    return max(int(cache.get(_viewers_key(episode_id)) or 0), 0)

@@ -1,0 +1,123 @@
+// Live comments on an episode page: WebSocket push, polling when WebSockets are blocked,
+// catch-up after a reconnect, posting without a reload. Comments are inserted as text only.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.querySelector(".live-comments");
+    if (!root || root.dataset.open !== "1") return;
+    var list = root.querySelector("[data-list]");
+    var status = root.querySelector("[data-status]");
+    var viewersBadge = root.querySelector("[data-viewers]");
+    var form = root.querySelector("[data-comment-form]");
+    var lastId = 0;
+    list.querySelectorAll("li[data-id]").forEach(function (li) { lastId = Math.max(lastId, +li.dataset.id); });
+    var socket = null, failures = 0, pollTimer = null;
+    var lang = document.documentElement.lang || "ja";
+    var T = lang === "en"
+      ? { polling: "Live updates are checked every few seconds.", reconnecting: "Reconnecting…", viewers: " watching", failed: "Could not send. Please try again." }
+      : { polling: "数秒ごとに新しいコメントを確認しています。", reconnecting: "再接続しています…", viewers: "人が視聴中", failed: "送信できませんでした。もう一度お試しください。" };
+
+    function add(comment) {
+      if (comment.id <= lastId && list.querySelector('li[data-id="' + comment.id + '"]')) return;
+      var empty = list.querySelector("[data-empty]");
+      if (empty) empty.remove();
+      var li = document.createElement("li");
+      li.dataset.id = comment.id;
+      var meta = document.createElement("span");
+      meta.className = "live-comments__meta";
+      var who = document.createElement("strong");
+      who.textContent = comment.author;
+      var org = document.createElement("span");
+      org.className = "muted";
+      org.textContent = " " + comment.organization;
+      meta.append(who, org);
+      var body = document.createElement("span");
+      body.className = "live-comments__body";
+      body.textContent = " " + comment.body;
+      li.append(meta, body);
+      if (root.dataset.canRun === "1") li.append(moderation(comment.id));
+      list.append(li);
+      lastId = Math.max(lastId, comment.id);
+      list.scrollTop = list.scrollHeight;
+    }
+    function moderation(id) {
+      var wrap = document.createElement("span");
+      [["delete", root.dataset.deleteUrl, lang === "en" ? "Delete" : "削除"],
+       ["mute", root.dataset.muteUrl, lang === "en" ? "Mute" : "ミュート"]].forEach(function (item) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "link-button"; b.textContent = " " + item[2];
+        b.addEventListener("click", function () { send(item[1].replace("/0/", "/" + id + "/"), null); });
+        wrap.append(b);
+      });
+      return wrap;
+    }
+    function remove(id) {
+      var li = list.querySelector('li[data-id="' + id + '"]');
+      if (li) li.remove();
+    }
+    function showViewers(count) {
+      if (viewersBadge) viewersBadge.textContent = lang === "en" ? count + T.viewers : count + T.viewers;
+    }
+    function handle(msg) {
+      if (msg.type === "comment") add(msg.comment);
+      else if (msg.type === "comments") msg.comments.forEach(add);
+      else if (msg.type === "deleted") remove(msg.id);
+      else if (msg.type === "viewers") showViewers(msg.count);
+      else if (msg.type === "session_ended") window.location.reload();
+    }
+    function poll() {
+      fetch(root.dataset.commentsUrl + "?after=" + lastId, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { data.comments.forEach(add); showViewers(data.viewers); } })
+        .catch(function () {});
+    }
+    function startPolling() {
+      if (pollTimer) return;
+      status.textContent = T.polling;
+      pollTimer = window.setInterval(poll, 5000);
+      poll();
+    }
+    function connect() {
+      if (!("WebSocket" in window)) { startPolling(); return; }
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      var opened = false;
+      socket = new WebSocket(scheme + location.host + "/ws/episodes/" + root.dataset.episode + "/");
+      socket.onopen = function () {
+        opened = true; failures = 0; status.textContent = "";
+        if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+        socket.send(JSON.stringify({ type: "catch_up", after: lastId }));
+      };
+      socket.onmessage = function (event) {
+        try { handle(JSON.parse(event.data)); } catch (e) { /* ignore malformed */ }
+      };
+      socket.onclose = function (event) {
+        if (event.code === 4401 || event.code === 4403) return;
+        failures += opened ? 0 : 1;
+        if (failures >= 2) { startPolling(); return; }  // a proxy blocks WebSockets
+        status.textContent = T.reconnecting;
+        window.setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, failures + 1)));
+      };
+    }
+    var csrf = (JSON.parse(document.body.getAttribute("hx-headers") || "{}"))["X-CSRFToken"] || "";
+    function send(url, body) {
+      var data = new FormData();
+      if (body !== null) data.append("body", body);
+      return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": csrf } })
+        .then(function (r) { return r.json().then(function (json) { return { ok: r.ok, json: json }; }); });
+    }
+    if (form) {
+      var input = form.querySelector("input[name=body]");
+      var error = form.querySelector("[data-error]");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        error.textContent = "";
+        input.removeAttribute("aria-invalid");
+        send(root.dataset.postUrl, input.value).then(function (result) {
+          if (result.ok) { add(result.json.comment); input.value = ""; }
+          else { error.textContent = result.json.error || T.failed; input.setAttribute("aria-invalid", "true"); }
+        }).catch(function () { error.textContent = T.failed; });
+      });
+    }
+    connect();
+  });
+})();

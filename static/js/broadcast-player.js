@@ -1,0 +1,45 @@
+// The episode player: HLS where the browser lacks it (hls.js), an audio-only mode, chapters,
+// and the archive's comments replayed in step with playback.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var video = document.querySelector("[data-player] video");
+    if (!video) return;
+    var source = video.dataset.hls;
+    if (source) {
+      if (video.canPlayType("application/vnd.apple.mpegurl")) {
+        video.src = source;
+      } else if (window.Hls && window.Hls.isSupported()) {
+        var hls = new window.Hls({ liveSyncDurationCount: 3 });
+        hls.loadSource(source);
+        hls.attachMedia(video);
+      }
+    }
+    // Audio only: the picture is hidden, the sound keeps playing (listening like the radio).
+    var toggle = document.querySelector("[data-audio-only]");
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var on = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+        video.closest("[data-player]").classList.toggle("player--audio", on);
+      });
+    }
+    document.querySelectorAll("[data-seek]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        video.currentTime = +button.dataset.seek;
+        video.play();
+      });
+    });
+    // Archive: comments appear as the recording reaches the moment they were written.
+    if (video.hasAttribute("data-archive")) {
+      var items = document.querySelectorAll(".live-comments__list li[data-offset]");
+      var update = function () {
+        var now = video.currentTime;
+        items.forEach(function (li) { li.hidden = +li.dataset.offset > now; });
+      };
+      video.addEventListener("play", update);
+      video.addEventListener("timeupdate", update);
+      video.addEventListener("seeked", update);
+    }
+  });
+})();
