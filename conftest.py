@@ -105,7 +105,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             and marker.kwargs.get("transaction")
             and not marker.kwargs.get("serialized_rollback")
         ):
-            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+            serialized = pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True})
+            item.add_marker(serialized, append=False)  # closest, so it is the one used
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,12 @@ INSTALLED_APPS = [
     "cityhall.directory",
     "cityhall.sections",
     "cityhall.posts",
+    "cityhall.events",
+    "cityhall.knowledge",
+    "cityhall.search",
+    "cityhall.moderation",
+    "cityhall.feed",
+    "cityhall.broadcasts",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cityhall.lib.context.site",
+                "cityhall.broadcasts.context.on_air",
             ],
         },
     }
@@ -234,6 +241,19 @@ MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Files attached to a post: how many, and how large each may be (bytes).
+POST_ATTACHMENT_MAX_FILES = env_int("POST_ATTACHMENT_MAX_FILES", 5)
+POST_ATTACHMENT_MAX_BYTES = env_int("POST_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Self-hosted broadcasts (docs/broadcasting.md): nginx's RTMP module writes HLS and recordings
+# here, asks the app before accepting a stream (callbacks carry BROADCAST_CALLBACK_SECRET), and
+# asks again before serving each HLS file (auth_request). ffmpeg turns recordings into archives.
+BROADCAST_HLS_DIR = Path(env_str("BROADCAST_HLS_DIR", str(VAR_DIR / "hls")))
+BROADCAST_RECORDINGS_DIR = Path(env_str("BROADCAST_RECORDINGS_DIR", str(VAR_DIR / "recordings")))
+BROADCAST_CALLBACK_SECRET = env_str("BROADCAST_CALLBACK_SECRET")
+BROADCAST_HLS_URL = env_str("BROADCAST_HLS_URL", "/hls/")
+BROADCAST_RTMP_URL = env_str("BROADCAST_RTMP_URL", "rtmp://localhost:1935/live")
+FFMPEG = env_str("FFMPEG", "ffmpeg")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

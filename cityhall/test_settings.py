@@ -14,6 +14,11 @@ os.environ.setdefault(
     "VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
 )
 
+# SQLite tests use a database file, as production does: an in-memory database shared between
+# connections locks whole tables and fails at once instead of waiting, so concurrent requests
+# could not be tested against it. One file per process; Django deletes it when the run ends.
+os.environ.setdefault("SQLITE_TEST_NAME", f"{os.environ['VAR_DIR']}/test-{os.getpid()}.sqlite3")
+
 from cityhall.settings import *  # noqa: F403
 
 # Fast hashing keeps the suite quick; production keeps Argon2 (see settings.py).

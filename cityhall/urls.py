@@ -24,5 +24,13 @@ urlpatterns = [
     path("sections/", include("cityhall.sections.urls")),
     path("staff/sections/", include("cityhall.sections.staff_urls")),
     path("posts/", include("cityhall.posts.urls")),
+    path("search/", include("cityhall.search.urls")),
+    path("events/", include("cityhall.events.urls")),
+    path("notifications/", include("cityhall.notifications.urls")),
+    path("faq/", include("cityhall.knowledge.urls")),
+    path("moderation/", include("cityhall.moderation.urls")),
+    path("staff/moderation/", include("cityhall.moderation.staff_urls")),
+    path("feed/", include("cityhall.feed.urls")),
+    path("broadcasts/", include("cityhall.broadcasts.urls")),
     path("admin/", admin.site.urls),
 ]

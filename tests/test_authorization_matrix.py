@@ -6,18 +6,30 @@ HOME (sent to the start page), FORBIDDEN (403), NOT_FOUND (404), BAD (400), GONE
 URL only takes POST), or REDIRECT (some other redirect, e.g. a finished step).
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from cityhall import testing
 from cityhall.accounts.models import User
+from cityhall.broadcasts.models import LiveComment
+from cityhall.broadcasts.tests.conftest import make_episode, make_programme
+from cityhall.events.models import RegistrationQuestion
+from cityhall.events.tests.conftest import make_event, make_series
+from cityhall.knowledge.tests.conftest import make_entry
 from cityhall.members.models import Duty
+from cityhall.moderation.models import Case
+from cityhall.notifications.models import Notification
+from cityhall.posts.actions import do_create_post
 from cityhall.posts.models import Comment, Post
+from cityhall.posts.uploads import clean_upload
 from cityhall.sections.models import Section, SectionMembership
 
 OK, LOGIN, STATUS, HOME, FORBIDDEN, NOT_FOUND, BAD, GONE, REDIRECT = (
@@ -68,6 +80,14 @@ def staff_only(outcome: str = OK) -> dict[str, str]:
 
 def admin_only(outcome: str = OK) -> dict[str, str]:
     return {**members_only(FORBIDDEN), "admin": outcome}
+
+
+NON_MEMBERS = ("applicant", "rejected", "suspended")
+
+
+def hosts() -> dict[str, str]:
+    """Pages for those who run something (staff here): other members learn nothing (404)."""
+    return {**members_only(NOT_FOUND), "staff": OK, "admin": OK}
 
 
 def moderators() -> dict[str, str]:
@@ -259,6 +279,164 @@ MATRIX: dict[str, Row] = {
         method="post",
         data={"kind": "like"},
     ),
+    # Broadcasts
+    "broadcasts:timetable": Row(named("broadcasts:timetable"), members_only()),
+    "broadcasts:new_programme": Row(named("broadcasts:new_programme"), staff_only()),
+    "broadcasts:programme": Row(
+        named("broadcasts:programme", obj("programme", "slug")), members_only()
+    ),
+    "broadcasts:edit_programme": Row(
+        named("broadcasts:edit_programme", obj("programme", "slug")), staff_only()
+    ),
+    "broadcasts:archive_programme": Row(
+        named("broadcasts:archive_programme", obj("programme", "slug")),
+        staff_only(REDIRECT),
+        method="post",
+    ),
+    "broadcasts:cover": Row(
+        named("broadcasts:cover", obj("programme", "slug")), members_only(NOT_FOUND)
+    ),
+    "broadcasts:follow": Row(
+        named("broadcasts:follow", obj("programme", "slug")), members_only(REDIRECT), method="post"
+    ),
+    "broadcasts:new_episode": Row(
+        named("broadcasts:new_episode", obj("programme", "slug")), staff_only()
+    ),
+    "broadcasts:episode": Row(named("broadcasts:episode", obj("episode")), members_only()),
+    "broadcasts:edit_episode": Row(named("broadcasts:edit_episode", obj("episode")), staff_only()),
+    "broadcasts:cancel_episode": Row(
+        named("broadcasts:cancel_episode", obj("episode")), staff_only(REDIRECT), method="post"
+    ),
+    "broadcasts:comments": Row(named("broadcasts:comments", obj("episode")), members_only()),
+    "broadcasts:post_comment": Row(
+        named("broadcasts:post_comment", obj("episode")),
+        members_only(REDIRECT),
+        method="post",
+        data={"body": "こんばんは"},
+    ),
+    # Personas visit in order: once staff deleted it, the admin finds nothing left to delete.
+    "broadcasts:delete_comment": Row(
+        named("broadcasts:delete_comment", obj("live_comment")),
+        {**staff_only(REDIRECT), "admin": NOT_FOUND},
+        method="post",
+    ),
+    "broadcasts:mute": Row(
+        named("broadcasts:mute", obj("live_comment")), staff_only(REDIRECT), method="post"
+    ),
+    # Post files and comment edits
+    "posts:attachment": Row(
+        named("posts:attachment", obj("file_post"), obj("pdf")), members_only()
+    ),
+    "posts:attachment_thumbnail": Row(
+        named("posts:attachment_thumbnail", obj("file_post"), obj("image")), members_only()
+    ),
+    "posts:comment_history": Row(named("posts:comment_history", obj("comment")), members_only()),
+    "posts:comments_since": Row(named("posts:comments_since", obj("post")), members_only()),
+    "posts:edit_comment": Row(named("posts:edit_comment", obj("comment")), members_only(NOT_FOUND)),
+    # Home feed
+    "feed:feed": Row(named("feed:feed"), members_only()),
+    "feed:mark_all_read": Row(named("feed:mark_all_read"), members_only(REDIRECT), method="post"),
+    "feed:member_posts": Row(named("feed:member_posts", obj("outsider")), members_only()),
+    # Notifications
+    "notifications:list": Row(named("notifications:list"), members_only()),
+    "notifications:bell": Row(named("notifications:bell"), members_only()),
+    "notifications:preferences": Row(named("notifications:preferences"), members_only()),
+    "notifications:mention_search": Row(
+        named("notifications:mention_search"), members_only(), data={"q": "新家"}
+    ),
+    "notifications:read_all": Row(
+        named("notifications:read_all"), members_only(REDIRECT), method="post"
+    ),
+    # Someone else's notification: nobody but its recipient may open it.
+    "notifications:open": Row(
+        named("notifications:open", obj("notification")), members_only(NOT_FOUND), method="post"
+    ),
+    # Reports and moderation
+    "moderation:report_post": Row(named("moderation:report_post", obj("post")), members_only()),
+    "moderation:report_comment": Row(
+        named("moderation:report_comment", obj("comment")), members_only()
+    ),
+    "moderation:hidden": Row(named("moderation:hidden"), members_only()),
+    "staff_moderation:queue": Row(named("staff_moderation:queue"), staff_only()),
+    "staff_moderation:case": Row(named("staff_moderation:case", obj("case")), staff_only()),
+    "staff_moderation:decide": Row(
+        named("staff_moderation:decide", obj("case")),
+        staff_only(REDIRECT),
+        method="post",
+        data={"decision": "dismiss", "note": "問題ありません。"},
+    ),
+    # Study sessions
+    "events:list": Row(named("events:list"), members_only()),
+    "events:settings": Row(named("events:settings"), members_only()),
+    "events:briefing": Row(named("events:briefing"), members_only(REDIRECT)),
+    "events:detail": Row(named("events:detail", obj("event")), members_only()),
+    "events:ics": Row(named("events:ics", obj("event")), members_only()),
+    "events:series": Row(named("events:series", obj("series", "slug")), members_only()),
+    "events:new": Row(named("events:new"), hosts()),
+    "events:series_new": Row(named("events:series_new"), hosts()),
+    "events:manage": Row(named("events:manage", obj("event")), hosts()),
+    "events:edit": Row(named("events:edit", obj("event")), hosts()),
+    "events:questions": Row(named("events:questions", obj("event")), hosts()),
+    "events:move": Row(named("events:move", obj("event")), hosts()),
+    "events:cancel": Row(named("events:cancel", obj("event")), hosts()),
+    "events:series_edit": Row(named("events:series_edit", obj("series", "slug")), hosts()),
+    "events:series_questions": Row(
+        named("events:series_questions", obj("series", "slug")), hosts()
+    ),
+    "events:question_delete": Row(
+        named("events:question_delete", obj("question")),
+        {**members_only(NOT_FOUND), "staff": REDIRECT, "admin": NOT_FOUND},
+        method="post",
+    ),
+    "events:register": Row(
+        named("events:register", obj("event")), members_only(REDIRECT), method="post"
+    ),
+    # Nobody here is registered: there is nothing to cancel.
+    "events:cancel_registration": Row(
+        named("events:cancel_registration", obj("event")), members_only(NOT_FOUND), method="post"
+    ),
+    "events:feed_regenerate": Row(
+        named("events:feed_regenerate"), members_only(REDIRECT), method="post"
+    ),
+    "events:feed_revoke": Row(named("events:feed_revoke"), members_only(REDIRECT), method="post"),
+    # The calendar feed answers only to its secret token.
+    "events:feed": Row(named("events:feed", const("not-a-token")), everyone(NOT_FOUND)),
+    # FAQ
+    "knowledge:list": Row(named("knowledge:list"), members_only()),
+    "knowledge:detail": Row(named("knowledge:detail", obj("faq")), members_only()),
+    "knowledge:history": Row(named("knowledge:history", obj("faq")), members_only()),
+    "knowledge:new": Row(named("knowledge:new"), hosts()),
+    "knowledge:edit": Row(named("knowledge:edit", obj("faq")), hosts()),
+    "knowledge:document": Row(named("knowledge:document"), members_only()),
+    "knowledge:document_pdf": Row(named("knowledge:document_pdf"), members_only()),
+    "knowledge:document_xlsx": Row(named("knowledge:document_xlsx"), members_only()),
+    # Search
+    "search:results": Row(named("search:results"), members_only(), data={"q": "防災"}),
+    "search:suggest": Row(named("search:suggest"), members_only(), data={"title": "窓口の混雑"}),
+    # Broadcasts: media, streaming keys, and what nginx asks
+    "broadcasts:archive_media": Row(
+        named("broadcasts:archive_media", obj("episode")), members_only(NOT_FOUND)
+    ),
+    "broadcasts:rotate_key": Row(
+        named("broadcasts:rotate_key", obj("programme", "slug")),
+        staff_only(REDIRECT),
+        method="post",
+    ),
+    # nginx's auth_request: a bare status, never a redirect to sign in.
+    "broadcasts:hls_auth": Row(
+        named("broadcasts:hls_auth"),
+        {**everyone("204"), "anonymous": "401", **dict.fromkeys(NON_MEMBERS, FORBIDDEN)},
+    ),
+    # RTMP callbacks without the shared secret are refused, whoever calls.
+    "broadcasts:rtmp_publish": Row(
+        named("broadcasts:rtmp_publish"), everyone(FORBIDDEN), method="post"
+    ),
+    "broadcasts:rtmp_publish_done": Row(
+        named("broadcasts:rtmp_publish_done"), everyone(FORBIDDEN), method="post"
+    ),
+    "broadcasts:rtmp_record_done": Row(
+        named("broadcasts:rtmp_record_done"), everyone(FORBIDDEN), method="post"
+    ),
     # Directory
     "directory:search": Row(named("directory:search"), members_only()),
     "directory:duties": Row(named("directory:duties"), members_only()),
@@ -329,7 +507,9 @@ def people(applicant, rejected, suspended, member, staff, admin_user) -> dict[st
 
 
 @pytest.fixture
-def context(people, outsider) -> dict[str, Any]:
+def context(people, outsider, settings, tmp_path) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ACCEL_REDIRECT = ""
     return {**people, "outsider": outsider, **matrix_objects(people, outsider)}
 
 
@@ -350,7 +530,39 @@ def matrix_objects(people: dict[str, Any], outsider: User) -> dict[str, Any]:
         "section_request": SectionMembership.objects.create(
             section=section, user=requester, status="pending"
         ),
+        "programme": (programme := make_programme()),
+        "episode": (episode := make_episode(programme)),
+        "live_comment": LiveComment.objects.create(
+            episode=episode, author=outsider, body="こんばんは"
+        ),
+        **file_objects(outsider),
+        "notification": Notification.objects.create(
+            recipient=outsider, actor=people["member"], kind="post_reply", post=post
+        ),
+        "case": Case.objects.create(post=post, author=outsider, snapshot=post.body),
+        "event": (event := make_event(capacity=10)),
+        "series": make_series(),
+        "question": RegistrationQuestion.objects.create(event=event, label="所属の規模は？"),
+        "faq": make_entry(people["staff"]),
     }
+
+
+def file_objects(author: User) -> dict[str, Any]:
+    image, pdf = io.BytesIO(), b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(image, format="PNG")
+    uploads = [
+        SimpleUploadedFile("写真.png", image.getvalue(), content_type="image/png"),
+        SimpleUploadedFile("手順.pdf", pdf, content_type="application/pdf"),
+    ]
+    post = do_create_post(
+        section=None,
+        kind="discussion",
+        data={"title": "添付つき", "body": "資料です。"},
+        attachments=[clean_upload(f) for f in uploads],
+        actor=author,
+    )
+    files = {a.kind: a for a in post.attachments.all()}
+    return {"file_post": post, "image": files["image"], "pdf": files["pdf"]}
 
 
 def outcome_of(response: Any) -> str:

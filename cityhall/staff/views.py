@@ -10,9 +10,11 @@ from django.utils.translation import gettext
 from cityhall.accounts.gate import admin_only, public, staff_only
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.feed.home import home_context
 from cityhall.insights.views import landing_context
 from cityhall.lib.jst import now_jst
 from cityhall.members.models import MembershipApplication
+from cityhall.moderation.models import Case
 from cityhall.notifications.models import OutboundEmail
 
 
@@ -24,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/landing.html", landing_context())
     if not user.is_member:
         return redirect("members:status")
-    return render(request, "home/member_home.html", {"greeting": greeting(now_jst().hour)})
+    context = {"greeting": greeting(now_jst().hour), **home_context(user)}
+    return render(request, "home/member_home.html", context)
 
 
 def greeting(hour: int) -> str:
@@ -56,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .count()
     )
     context = {**applications, **users, "failed_mail": failed_mail}
+    context["open_reports"] = Case.objects.open().count()
     return render(request, "staff/dashboard.html", context)
 
 

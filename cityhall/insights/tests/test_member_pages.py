@@ -126,8 +126,9 @@ def test_it_lists_a_prefecture_in_a_fixed_number_of_queries(
         testing.make_user(f"staff{n}@city.sapporo.jp", org=sapporo)
     client = as_user(known.members["dochou"])
     cache.clear()
-    # session, user, prefecture, count, page, uncovered, and the coverage figures (3, cold)
-    with django_assert_max_num_queries(9):
+    # session, user, prefecture, count, page, uncovered, the coverage figures (3, cold) and
+    # the on-air banner (cold)
+    with django_assert_max_num_queries(10):
         html = page(client, prefecture("01"))
     assert len(re.findall(r'href="/members/\d+/"', html)) == 4 + size
 
@@ -176,7 +177,8 @@ def test_it_lists_my_colleagues_in_a_fixed_number_of_queries(
         testing.make_user(f"colleague{n}@city.sapporo.jp", org=sapporo)
     client = as_user(known.members["sapporo2"])
     cache.clear()
-    # session, user, own profile, count, page, and the coverage figures (3, cold)
-    with django_assert_max_num_queries(8):
+    # session, user, own profile, count, page, the coverage figures (3, cold) and the on-air
+    # banner (cold)
+    with django_assert_max_num_queries(9):
         html = page(client, MINE)
     assert len(re.findall(r'href="/members/\d+/"', html)) == 1 + size

@@ -69,6 +69,9 @@ class Command(BaseCommand):
             created, total = DemoBuilder().build()
         # Sections need the members above; the command is idempotent like this one.
         call_command("load_demo_sections", force=force, stdout=self.stdout)
+        call_command("load_demo_events", force=force, stdout=self.stdout)
+        call_command("load_demo_broadcasts", force=force, stdout=self.stdout)
+        call_command("load_demo_knowledge", force=force, stdout=self.stdout)
         self.stdout.write(banner(created, total))
 
 

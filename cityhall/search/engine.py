@@ -1,0 +1,152 @@
+"""Searching: which documents match, in what order, and how each hit is shown.
+
+The index narrows the candidates by their bigrams; every term is then checked as a substring of
+the folded text, so a hit contains exactly what was asked for (and a phrase in quotes appears
+as typed). Relevance is portable SQL: a term in the title counts most, then how often each term
+occurs (up to a cap); newer first among equals.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Least, Length, Replace
+
+from cityhall.lib.jst import JST
+from cityhall.search import registry
+from cityhall.search.backends import has_tokens
+from cityhall.search.highlight import highlight, snippet
+from cityhall.search.models import Document
+from cityhall.search.query import Query
+from cityhall.search.registry import Hit
+from cityhall.search.text import fold, runs
+
+RELEVANCE, NEWEST = "relevance", "newest"
+TITLE_WEIGHT = 8
+OCCURRENCE_CAP = 5
+SUGGEST_CANDIDATES = 200
+SUGGEST_LIMIT = 5
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    section_id: int | None = None
+    organization_id: int | None = None
+    prefecture_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    order: str = RELEVANCE
+
+
+def visible(viewer: Any, kind_names: list[str] | None = None) -> Q:
+    """Documents the viewer may find: each kind's own rule, for the kinds asked for."""
+    condition = Q(pk__in=[])
+    for kind in registry.kinds():
+        if kind_names is None or kind.name in kind_names:
+            condition |= Q(kind=kind.name) & kind.visible(viewer)
+    return condition
+
+
+def _jst_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=JST)
+
+
+def _relevance(query: Query) -> Any:
+    score: Any = Value(0)
+    for term in query.include:
+        in_title = Case(
+            When(folded_title__contains=term.text, then=Value(TITLE_WEIGHT)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        removed = Length("folded") - Length(Replace("folded", Value(term.text), Value("")))
+        occurrences = Least(removed / Value(len(term.text)), Value(OCCURRENCE_CAP))
+        score = score + in_title + occurrences
+    return score
+
+
+def search(viewer: Any, query: Query, filters: Filters) -> QuerySet[Document]:
+    """The documents matching the query that the viewer may find, filtered and ordered."""
+    docs = Document.objects.filter(visible(viewer, [filters.kind] if filters.kind else None))
+    exact = [token for term in query.include for token in term.exact]
+    prefixes = [prefix for term in query.include for prefix in term.prefixes]
+    docs = docs.filter(has_tokens(exact, prefixes))
+    for term in query.include:
+        docs = docs.filter(folded__contains=term.text)
+    for term in query.exclude:
+        docs = docs.exclude(folded__contains=term.text)
+    if filters.section_id is not None:
+        docs = docs.filter(section_id=filters.section_id)
+    if filters.organization_id is not None:
+        docs = docs.filter(organization_id=filters.organization_id)
+    if filters.prefecture_id is not None:
+        docs = docs.filter(prefecture_id=filters.prefecture_id)
+    if filters.date_from is not None:
+        docs = docs.filter(created_at__gte=_jst_midnight(filters.date_from))
+    if filters.date_to is not None:
+        docs = docs.filter(created_at__lt=_jst_midnight(filters.date_to + timedelta(days=1)))
+    docs = docs.only("id", "kind", "object_id", "audience", "title", "text", "created_at")
+    if filters.order == NEWEST:
+        return docs.order_by("-created_at", "-id")
+    return docs.annotate(score=_relevance(query)).order_by("-score", "-created_at", "-id")
+
+
+def present(viewer: Any, documents: list[Document], terms: list[str]) -> list[Hit]:
+    """Hits for a page of documents, in order, each loaded through its kind (which drops any
+    the viewer may no longer see), with the terms marked in title and snippet."""
+    by_kind: dict[str, list[Document]] = {}
+    for doc in documents:
+        by_kind.setdefault(doc.kind, []).append(doc)
+    found: dict[int, Hit] = {}
+    for name, docs in by_kind.items():
+        kind = registry.get(name)
+        if kind is not None:
+            found.update(kind.present(viewer, docs))
+    hits = []
+    for doc in documents:
+        hit = found.get(doc.pk)
+        if hit is not None:
+            hit.title_html = highlight(hit.title, terms)
+            hit.snippet_html = snippet(doc.text, terms)
+            hits.append(hit)
+    return hits
+
+
+def _key_bigrams(text: str) -> set[str]:
+    """Bigrams that say what a title is about: pairs of hiragana only (の課, する) say little."""
+    grams = set()
+    for run in runs(fold(text)):
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            if not all("\u3041" <= ch <= "\u309f" for ch in pair):
+                grams.add(pair)
+    return grams
+
+
+def similar(viewer: Any, title: str, limit: int = SUGGEST_LIMIT) -> list[Hit]:
+    """Existing questions (and whatever else kinds offer) like the title being written: the
+    most recent candidates sharing any key bigram, best overlap of titles first."""
+    wanted = _key_bigrams(title)
+    suggesting = [k for k in registry.kinds() if k.suggest is not None]
+    if len(wanted) < 2 or not suggesting:
+        return []
+    offered = Q(pk__in=[])
+    for kind in suggesting:
+        offered |= Q(kind=kind.name) & kind.suggest  # type: ignore[operator]
+    candidates = list(
+        Document.objects.filter(visible(viewer, [k.name for k in suggesting]), offered)
+        .filter(has_tokens(sorted(wanted), [], any_of=True))
+        .only("id", "kind", "object_id", "title", "text", "created_at", "folded_title")
+        .order_by("-created_at", "-id")[:SUGGEST_CANDIDATES]
+    )
+    need = max(2, -(-len(wanted) * 3 // 10))  # at least 2 shared pairs and 30% of the title's
+    scored = []
+    for doc in candidates:
+        shared = len(wanted & _key_bigrams(doc.folded_title))
+        if shared >= min(need, len(wanted)):
+            scored.append((shared, doc))
+    scored.sort(key=lambda pair: -pair[0])  # stable: newer first among equals
+    best = [doc for _, doc in scored[:limit]]
+    return present(viewer, best, [])
