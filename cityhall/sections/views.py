@@ -78,6 +78,9 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
         else []
     )
     reads_posts = can_read_posts(request.user, section, mine)
+    # Who belongs to a closed section is for its members (docs/decisions.md); its leaders and
+    # deputies stay listed so that others know whom to ask.
+    shows_members = not section.is_closed or reads_posts
     return render(
         request,
         "sections/detail.html",
@@ -95,6 +98,7 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "role_choices": Role.choices,
             # Posts of a closed section are for its members only.
             "reads_posts": reads_posts,
+            "shows_members": shows_members,
             "query_string": "",
         },
     )

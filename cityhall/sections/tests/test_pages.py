@@ -160,3 +160,14 @@ def test_it_lets_staff_edit_archive_and_assign_roles(as_user, staff, member, sec
 def test_it_refuses_staff_pages_to_members(as_user, member, section):
     response = as_user(member).get(reverse("staff_sections:health"))
     assert response.status_code in {403, 404}
+
+
+def test_it_shows_a_closed_sections_members_only_to_its_members(
+    as_user, member, outsider, leader, approval_section
+):
+    add(approval_section, outsider)
+    url = f"/sections/{approval_section.slug}/"
+    hidden = as_user(member).get(url).content.decode()
+    assert outsider.full_name not in hidden and leader.full_name in hidden
+    assert "課のメンバーだけが見られます" in hidden
+    assert outsider.full_name in as_user(leader).get(url).content.decode()
