@@ -38,6 +38,16 @@ def do_mark_read(notification: Notification, *, actor: Any) -> Notification:
     return notification
 
 
+def do_mark_post_notifications_read(post: Any, *, actor: Any) -> int:
+    """The reader opened the post: what it notified them of is read (one UPDATE)."""
+    count = Notification.objects.filter(recipient=actor, post=post, read_at=None).update(
+        read_at=timezone.now()
+    )
+    if count:
+        unread.forget([actor.pk])
+    return count
+
+
 @transaction.atomic
 def do_mark_all_read(*, actor: Any) -> int:
     """Any member, for their own notifications. Returns how many were unread."""

@@ -145,3 +145,14 @@ def test_the_preferences_page_keeps_what_was_typed_on_errors(as_user, member):
     page = response.content.decode()
     assert "入力内容を確認してください。" in page
     assert 'value="19" selected' in page
+
+
+def test_reading_the_post_reads_its_notifications(as_user, member, colleague, question):
+    do_add_comment(question, body="回答です。", actor=colleague)
+    comments(question, colleague, 1)  # another post's notification stays unread
+    client = as_user(member)
+    client.get(reverse("notifications:bell"))  # caches the count
+    client.get(reverse("posts:detail", args=[question.pk]))
+    assert Notification.objects.filter(read_at=None).count() == 1
+    bell = client.get(reverse("notifications:bell")).content.decode()
+    assert '<span class="bell__count" aria-hidden="true">1</span>' in bell
