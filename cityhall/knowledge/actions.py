@@ -150,7 +150,11 @@ def do_edit_faq(
         raise PermissionDenied
     _check(data)
     # Lock the row (PostgreSQL; SQLite serialises writers) so two saves cannot both pass.
-    current = FaqEntry.objects.select_for_update().select_related("updated_by").get(pk=entry.pk)
+    current = (
+        FaqEntry.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=entry.pk)
+    )
     if current.version != expected_version:
         raise EditConflict(current)
     was_published = current.is_published
