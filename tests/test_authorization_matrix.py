@@ -417,6 +417,10 @@ MATRIX: dict[str, Row] = {
     "broadcasts:archive_media": Row(
         named("broadcasts:archive_media", obj("episode")), members_only(NOT_FOUND)
     ),
+    # The episode here is on air: there is no archive to have played yet.
+    "broadcasts:played": Row(
+        named("broadcasts:played", obj("episode")), members_only(BAD), method="post"
+    ),
     "broadcasts:rotate_key": Row(
         named("broadcasts:rotate_key", obj("programme", "slug")),
         staff_only(REDIRECT),

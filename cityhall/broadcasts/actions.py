@@ -13,6 +13,7 @@ from cityhall.audit.log import record
 from cityhall.broadcasts.context import CACHE_KEY
 from cityhall.broadcasts.live import as_message, publish
 from cityhall.broadcasts.models import (
+    ArchivePlay,
     Episode,
     EpisodeMute,
     LiveComment,
@@ -100,6 +101,16 @@ def do_follow(programme: Programme, *, user: Any) -> None:
             ProgrammeFollow.objects.create(user=user, programme=programme)
     except IntegrityError:
         pass
+
+
+def do_record_play(episode: Episode, *, user: Any) -> bool:
+    """A member started an archive; counted once per member and episode. True when new."""
+    try:
+        with transaction.atomic():
+            ArchivePlay.objects.create(episode=episode, user=user)
+    except IntegrityError:
+        return False
+    return True
 
 
 def do_unfollow(programme: Programme, *, user: Any) -> None:

@@ -19,7 +19,7 @@ from cityhall.realtime.consumers import may_connect, user_group
 class EpisodeConsumer(JsonWebsocketConsumer):
     def connect(self) -> None:
         from cityhall.broadcasts.access import access_episode
-        from cityhall.broadcasts.live import change_viewers, episode_group
+        from cityhall.broadcasts.live import change_viewers, episode_group, record_peak
 
         self.episode_id: int | None = None
         if not may_connect(self.scope):
@@ -36,7 +36,9 @@ class EpisodeConsumer(JsonWebsocketConsumer):
         for group in self.groups_joined:
             async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
         self.accept()
-        self._announce_viewers(change_viewers(episode.pk, +1))
+        count = change_viewers(episode.pk, +1)
+        record_peak(episode.pk, count)
+        self._announce_viewers(count)
 
     def disconnect(self, code: int) -> None:
         from cityhall.broadcasts.live import change_viewers

@@ -73,5 +73,12 @@ def change_viewers(episode_id: int, delta: int) -> int:
     return max(count, 0)
 
 
+def record_peak(episode_id: int, count: int) -> None:
+    """Keep the most viewers seen at once (one conditional UPDATE; no row lock)."""
+    from cityhall.broadcasts.models import Episode
+
+    Episode.objects.filter(pk=episode_id, peak_viewers__lt=count).update(peak_viewers=count)
+
+
 def viewers(episode_id: int) -> int:
     return max(int(cache.get(_viewers_key(episode_id)) or 0), 0)

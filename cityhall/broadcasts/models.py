@@ -135,6 +135,8 @@ class Episode(models.Model):
     )
     archive_error = models.TextField(blank=True, editable=False)
     live_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The most viewers connected at once (the live page's socket), for the staff figures.
+    peak_viewers = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -255,3 +257,19 @@ class EpisodeMute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} muted on {self.episode_id}"
+
+
+class ArchivePlay(models.Model):
+    """A member who played an episode's archive (counted once per member and episode)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="plays")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "user"], name="broadcasts_play_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} played {self.episode_id}"

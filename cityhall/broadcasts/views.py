@@ -34,6 +34,7 @@ from cityhall.broadcasts.actions import (
     do_follow,
     do_mute,
     do_post_live_comment,
+    do_record_play,
     do_rotate_stream_key,
     do_save_episode,
     do_save_programme,
@@ -196,7 +197,12 @@ def _episode_page(
 
 @require_safe
 def episode(request: SignedInRequest, episode_id: int) -> HttpResponse:
-    return _episode_page(request, access_episode(request.user, episode_id))
+    episode = access_episode(request.user, episode_id)
+    if episode.archive_url and episode.has_ended() and not episode.is_cancelled:
+        # An external archive plays inside the other service's frame, out of our sight:
+        # opening its page is what we can count.
+        do_record_play(episode, user=request.user)
+    return _episode_page(request, episode)
 
 
 def _require_runner(request: SignedInRequest, programme: Programme) -> None:
@@ -369,3 +375,13 @@ def archive_media(request: SignedInRequest, episode_id: int) -> HttpResponseBase
     if episode.archive_status != ArchiveStatus.READY or not episode.archive_file:
         raise Http404
     return serve_file(request, episode.archive_file, filename=f"episode-{episode.pk}.mp4")
+
+
+@require_POST
+def played(request: SignedInRequest, episode_id: int) -> HttpResponse:
+    """The archive player's first "play" (sent by the page's script): counts the listener."""
+    episode = access_episode(request.user, episode_id)
+    if not episode.has_ended():
+        return HttpResponse(status=400)
+    do_record_play(episode, user=request.user)
+    return HttpResponse(status=204)

@@ -38,6 +38,11 @@
         items.forEach(function (li) { li.hidden = +li.dataset.offset > now; });
       };
       video.addEventListener("play", update);
+      // Count this member as a listener once (the server keeps one per member and episode).
+      var csrf = (JSON.parse(document.body.getAttribute("hx-headers") || "{}"))["X-CSRFToken"] || "";
+      video.addEventListener("play", function () {
+        fetch(video.dataset.playedUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf } }).catch(function () {});
+      }, { once: true });
       video.addEventListener("timeupdate", update);
       video.addEventListener("seeked", update);
     }

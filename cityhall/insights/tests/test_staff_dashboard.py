@@ -251,7 +251,6 @@ def test_it_draws_each_chart_with_its_table_and_the_map(as_user, staff, communit
     for chart in ["chart-members-total", "chart-members-joined", "chart-funnel", "chart-kind"]:
         assert f'id="{chart}"' in html
     assert html.count('role="img"') >= 5  # four charts and the map
-    assert "それぞれの機能の公開とともにここに加わります" in html
 
 
 def test_it_shows_an_empty_state_when_nothing_was_submitted(as_user, staff):
