@@ -21,7 +21,7 @@ from cityhall import testing
 from cityhall.accounts.models import User
 from cityhall.broadcasts.models import LiveComment
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
-from cityhall.events.models import RegistrationQuestion
+from cityhall.events.models import AgendaItem, RegistrationQuestion
 from cityhall.events.tests.conftest import make_event, make_series
 from cityhall.knowledge.tests.conftest import make_entry
 from cityhall.members.models import Duty
@@ -391,6 +391,28 @@ MATRIX: dict[str, Row] = {
     "events:register": Row(
         named("events:register", obj("event")), members_only(REDIRECT), method="post"
     ),
+    "events:agenda": Row(named("events:agenda", obj("event")), members_only()),
+    "events:agenda_vote": Row(
+        named("events:agenda_vote", obj("agenda_item")), members_only(REDIRECT), method="post"
+    ),
+    "events:agenda_decide": Row(
+        named("events:agenda_decide", obj("agenda_item")),
+        moderators(),
+        method="post",
+        data={"status": "planned"},
+    ),
+    "events:check_in": Row(
+        named("events:check_in", obj("event")), members_only(REDIRECT), method="post"
+    ),
+    "events:attendance_mark": Row(
+        named("events:attendance_mark", obj("event")), moderators(), method="post"
+    ),
+    "events:attendance_import": Row(named("events:attendance_import", obj("event")), hosts()),
+    # Without a report to confirm, hosts are sent back to upload one.
+    "events:attendance_import_confirm": Row(
+        named("events:attendance_import_confirm", obj("event")), moderators(), method="post"
+    ),
+    "events:figures": Row(named("events:figures"), staff_only()),
     # Nobody here is registered: there is nothing to cancel.
     "events:cancel_registration": Row(
         named("events:cancel_registration", obj("event")), members_only(NOT_FOUND), method="post"
@@ -548,6 +570,9 @@ def matrix_objects(people: dict[str, Any], outsider: User) -> dict[str, Any]:
         "series": make_series(),
         "question": RegistrationQuestion.objects.create(event=event, label="所属の規模は？"),
         "faq": make_entry(people["staff"]),
+        "agenda_item": AgendaItem.objects.create(
+            event=event, author=outsider, title="接種券の再発行の流れ"
+        ),
     }
 
 

@@ -2,10 +2,11 @@
 
 Every member sees every event, except those organised by a closed section: those exist only for
 the section's active members, their hosts and staff (anyone else gets a 404, as for an event that
-never existed). Managing an event — editing, questions, moving, cancelling, seeing who
-registered — is for staff, the organising section's leaders and deputies, and the named hosts of
-the event or of its series. The online venue URL is shown only to confirmed registrants and to
-those who manage the event.
+never existed); the same goes for their agenda, votes and attendance. Managing an event —
+editing, questions, moving, cancelling, seeing who registered, recording attendance — is for
+staff, the organising section's leaders and deputies, and the named hosts of the event or of
+its series. The online venue URL is shown only to confirmed registrants (and walk-ins who
+checked in) and to those who manage the event.
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cityhall.events.models import (
+    Attendance,
     Event,
     EventHost,
     EventQuerySet,
@@ -167,7 +169,11 @@ def registration_of(user: Any, event: Event) -> Registration | None:
 
 
 def sees_venue(user: Any, event: Event, registration: Registration | None) -> bool:
-    """The venue URL: confirmed registrants and those who manage the event, never anyone else."""
+    """The venue URL: confirmed registrants, walk-ins who checked in, and those who manage the
+    event, never anyone else."""
     if registration is not None and registration.is_confirmed and not event.is_cancelled:
+        return True
+    walk_in = event.walk_ins and not event.is_cancelled and getattr(user, "pk", None)
+    if walk_in and Attendance.objects.filter(event=event, user=user).exists():
         return True
     return can_manage_event(user, event)

@@ -14,8 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
@@ -35,9 +35,7 @@ def check_agenda_open(event: Event, now: datetime) -> None:
     if event.is_cancelled:
         raise ValidationError(_("この勉強会は中止になりました。"), "cancelled")
     if event.has_started(now):
-        raise ValidationError(
-            _("議題の受付は勉強会の開始までです。"), "started"
-        )
+        raise ValidationError(_("議題の受付は勉強会の開始までです。"), "started")
 
 
 @transaction.atomic

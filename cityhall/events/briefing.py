@@ -8,7 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.events.models import Event, EventSeries
+from cityhall.events.models import Attendance, Event, EventSeries
 from cityhall.events.recurrence import next_occurrence
 from cityhall.lib.jst import to_jst
 
@@ -44,12 +44,11 @@ def next_briefing_time(now: datetime | None = None) -> tuple[datetime, datetime]
 
 
 def briefing_attended(user: Any) -> bool:
-    """Whether the member has attended a 説明会; ticks the newcomer checklist item.
-
-    Attendance is not recorded yet, so this is False for everyone. When attendance arrives,
-    return whether the user has an attended registration at a session of the briefing series.
-    """
-    return False
+    """Whether the member has attended a session of the 説明会 series (checked in, marked by a
+    host or found in the participants report); ticks the newcomer checklist item."""
+    if not getattr(user, "pk", None):
+        return False
+    return Attendance.objects.filter(user=user, event__series__slug=BRIEFING_SLUG).exists()
 
 
 def _description() -> str:

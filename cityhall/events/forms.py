@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.accounts.models import User
 from cityhall.events import access
 from cityhall.events.models import (
+    AgendaItem,
     Event,
     EventSeries,
     Frequency,
@@ -249,3 +250,43 @@ class RegistrationForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {q.pk: str(self.cleaned_data.get(f"q_{q.pk}") or "") for q in self.questions}
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(
+        label=_("聞きたいこと・取り上げてほしいテーマ"),
+        min_length=4,
+        max_length=120,
+        error_messages={
+            "required": _("聞きたいことを入力してください。"),
+            "min_length": _("もう少し具体的に書いてください（4文字以上）。"),
+            "max_length": _("120文字以内で入力してください（現在%(show_value)d文字）。"),
+        },
+    )
+    detail = forms.CharField(
+        label=_("補足"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("背景や、自分の自治体での状況など。住民の個人情報は書かないでください。"),
+        error_messages={
+            "max_length": _("2000文字以内で入力してください（現在%(show_value)d文字）。")
+        },
+    )
+
+
+class AgendaDecisionForm(forms.Form):
+    status = forms.ChoiceField(label=_("状態"), choices=AgendaItem.Status.choices)
+    note = forms.CharField(label=_("ひとこと"), required=False, max_length=500)
+
+
+class ReportUploadForm(forms.Form):
+    report = forms.FileField(
+        label=_("参加者レポート（CSV）"),
+        help_text=_(
+            "Zoom の「参加者」レポートを CSV で保存したもの"
+            "（UTF-8 または Shift_JIS、2MB・5,000行まで）。"
+            "メールアドレス、次に氏名で会員と照合します。保存する前に結果を確認できます。"
+        ),
+        error_messages={"required": _("ファイルを選んでください。")},
+    )

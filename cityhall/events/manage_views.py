@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest
 from cityhall.events import access
 from cityhall.events.actions import questions_for
+from cityhall.events.attendance import check_in_opens
 from cityhall.events.forms import (
     CancelForm,
     EventForm,
@@ -130,6 +132,14 @@ def manage(request: SignedInRequest, event_id: int) -> HttpResponse:
         .prefetch_related("answers__question")
         .order_by("status", "position")
     )
+    attended = set(event.attendances.values_list("user_id", flat=True))
+    registered = {r.user_id for r in registrations}
+    # Walk-ins and members added from a report: listed too, so a host can take them back.
+    others = list(
+        event.attendances.exclude(user_id__in=registered)
+        .select_related("user__profile__organization")
+        .order_by("user__family_name_kana", "user__given_name_kana")
+    )
     return render(
         request,
         "events/manage.html",
@@ -139,6 +149,10 @@ def manage(request: SignedInRequest, event_id: int) -> HttpResponse:
             "confirmed": [r for r in registrations if r.is_confirmed],
             "waitlisted": [r for r in registrations if not r.is_confirmed],
             "questions": questions_for(event),
+            "attended": attended,
+            "other_attendees": others,
+            "attendance_open": not event.is_cancelled and timezone.now() >= check_in_opens(event),
+            "agenda_count": event.agenda_items.count(),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cityhall.events import manage_views, views
+from cityhall.events import agenda_views, attendance_views, manage_views, views
 
 app_name = "events"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/feed/", views.feed_regenerate, name="feed_regenerate"),
     path("settings/feed/revoke/", views.feed_revoke, name="feed_revoke"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("figures/", attendance_views.staff_figures, name="figures"),
     path("new/", manage_views.event_new, name="new"),
     path("series/new/", manage_views.series_new, name="series_new"),
     path("series/<slug:slug>/", views.series_detail, name="series"),
@@ -29,4 +30,19 @@ urlpatterns = [
     path("<int:event_id>/questions/", manage_views.event_questions, name="questions"),
     path("<int:event_id>/move/", manage_views.move, name="move"),
     path("<int:event_id>/cancel/", manage_views.cancel_event, name="cancel"),
+    path("<int:event_id>/agenda/", agenda_views.agenda, name="agenda"),
+    path("agenda/<int:item_id>/vote/", agenda_views.agenda_vote, name="agenda_vote"),
+    path("agenda/<int:item_id>/decide/", agenda_views.agenda_decide, name="agenda_decide"),
+    path("<int:event_id>/check-in/", attendance_views.check_in, name="check_in"),
+    path("<int:event_id>/attendance/", attendance_views.attendance_mark, name="attendance_mark"),
+    path(
+        "<int:event_id>/attendance/import/",
+        attendance_views.attendance_import,
+        name="attendance_import",
+    ),
+    path(
+        "<int:event_id>/attendance/import/confirm/",
+        attendance_views.attendance_import_confirm,
+        name="attendance_import_confirm",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest, public
-from cityhall.events import access, briefing, ics
+from cityhall.events import access, attendance, briefing, figures, ics
 from cityhall.events.actions import (
     check_registration_open,
     do_cancel_registration,
@@ -29,6 +29,7 @@ from cityhall.events.actions import (
 from cityhall.events.forms import RegistrationForm
 from cityhall.events.holidays import holiday_name
 from cityhall.events.models import CalendarFeed, Event, EventHost, Registration
+from cityhall.knowledge.models import FaqEntry
 from cityhall.lib.markdown import render_markdown
 from cityhall.sections.models import Section
 
@@ -95,6 +96,7 @@ def _detail_context(request: SignedInRequest, event: Event, form: Any = None) ->
     except ValidationError as error:
         closed_reason = error.messages[0]
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    checked_in = attendance.attended(user, event)
     return {
         "event": event,
         "description_html": render_markdown(event.description),
@@ -109,6 +111,12 @@ def _detail_context(request: SignedInRequest, event: Event, form: Any = None) ->
         "form": form or RegistrationForm(questions=questions_for(event)),
         "holiday": holiday_name(event.starts_at),
         "can_cancel": active is not None and not event.has_started(now),
+        "checked_in": checked_in,
+        "check_in_open": attendance.is_check_in_open(event, now),
+        "check_in_allowed": (active is not None and active.is_confirmed) or event.walk_ins,
+        "agenda_count": event.agenda_items.count(),
+        "agenda_open": not event.is_cancelled and not event.has_started(now),
+        "faq_count": FaqEntry.objects.published().filter(source_event=event).count(),
     }
 
 
@@ -191,6 +199,8 @@ def series_detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "past_total": sessions.past().count(),
             "can_manage": can_manage,
             "hosts": list(series.hosts.select_related("user__profile__organization")),
+            "figures": figures.figures_of(series),
+            "faq_count": FaqEntry.objects.published().filter(source_event__series=series).count(),
         },
     )
 

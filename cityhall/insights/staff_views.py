@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from cityhall.accounts.gate import staff_only
+from cityhall.broadcasts.figures import ProgrammeFigures, programme_figures
+from cityhall.events import figures as event_figures
 from cityhall.insights import figures
 from cityhall.lib import charts
 from cityhall.lib.exports import csv_response, xlsx_response
@@ -210,6 +212,17 @@ def sections_table(health: list[SectionHealth]) -> Table:
     )
 
 
+def event_series_table(rows: list[event_figures.SeriesFigures]) -> Table:
+    return Table(
+        "event_series",
+        _("勉強会シリーズの参加状況"),
+        [_("シリーズ"), _("開催回数"), _("申込"), _("出席（延べ）"), _("参加者（実人数）"),
+         _("参加団体"), _("参加自治体")],
+        [[f.title, f.sessions, f.registrations, f.attendances, f.participants, f.organizations,
+          f.municipalities] for f in rows],
+    )  # fmt: skip
+
+
 TABLES: dict[str, Callable[[Period], Table]] = {
     "members_over_time": lambda period: members_table(figures.members_over_time()),
     "funnel": lambda period: funnel_table(
@@ -218,6 +231,8 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "coverage_prefecture": lambda period: prefecture_table(figures.coverage_by_prefecture()),
     "coverage_kind": lambda period: kind_table(figures.coverage_by_kind()),
     "sections": lambda period: sections_table(section_health()),
+    "broadcasts": lambda period: broadcasts_table(programme_figures()),
+    "event_series": lambda period: event_series_table(event_figures.series_figures()),
 }
 
 
@@ -313,6 +328,46 @@ def coverage_kind_panel(period: Period) -> Panel:
     )
 
 
+def broadcasts_table(rows: list[ProgrammeFigures]) -> Table:
+    return Table(
+        "broadcasts",
+        _("庁内放送"),
+        [
+            _("番組"),
+            _("放送した回"),
+            _("同時視聴の最大"),
+            _("同時視聴の最大（1回あたり平均）"),
+            _("ライブコメント"),
+            _("アーカイブを再生した会員（のべ）"),
+        ],
+        [
+            [
+                r.programme,
+                r.episodes,
+                r.peak_viewers,
+                r.average_peak,
+                r.comments,
+                r.archive_listeners,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def broadcasts_panel(period: Period) -> Panel:
+    rows = programme_figures()
+    bars = [charts.Datum(r.programme, r.archive_listeners) for r in rows if r.archive_listeners]
+    chart = charts.bar_chart(
+        bars, title=_("アーカイブを再生した会員（のべ）"), chart_id="chart-broadcasts"
+    )
+    return Panel(
+        "broadcasts",
+        _("庁内放送"),
+        "insights/staff/panel_broadcasts.html",
+        {"chart": chart, "table": broadcasts_table(rows)},
+    )
+
+
 SECTIONS_CHARTED = 10
 
 
@@ -338,6 +393,16 @@ def sections_panel(period: Period) -> Panel:
     )
 
 
+def event_attendance_panel(period: Period) -> Panel:
+    rows = event_figures.series_figures()
+    return Panel(
+        "event-attendance",
+        _("勉強会の出席（シリーズごと）"),
+        "events/staff_panel.html",
+        {"charts": event_figures.attendance_charts(rows), "table": event_series_table(rows)},
+    )
+
+
 # Study sessions and broadcasts add their panels here when they land.
 PANELS: list[Callable[[Period], Panel]] = [
     members_panel,
@@ -345,6 +410,8 @@ PANELS: list[Callable[[Period], Panel]] = [
     coverage_prefecture_panel,
     coverage_kind_panel,
     sections_panel,
+    broadcasts_panel,
+    event_attendance_panel,
 ]
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from cityhall.accounts.gate import SignedInRequest
 from cityhall.events.access import visible_events
+from cityhall.events.agenda import faq_prefill
 from cityhall.knowledge import access
 from cityhall.knowledge.actions import EditConflict, do_create_faq, do_edit_faq
 from cityhall.knowledge.exports import (
@@ -116,6 +117,10 @@ def new(request: SignedInRequest) -> HttpResponse:
     event_id = request.GET.get("event", "")
     if event_id.isdigit():
         initial["source_event"] = int(event_id)
+        # An answered agenda item of that session, turned into an entry by its host.
+        agenda_id = request.GET.get("agenda", "")
+        if agenda_id.isdigit():
+            initial.update(faq_prefill(user, int(event_id), int(agenda_id)))
     form = FaqForm(request.POST or None, user=user, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():

@@ -37,7 +37,7 @@ def test_it_shows_the_next_date_even_before_sessions_are_generated(as_user, memb
     )
 
 
-def test_it_does_not_count_attendance_yet(member):
+def test_it_does_not_tick_the_briefing_before_any_attendance(member):
     assert briefing_attended(member) is False
 
 
