@@ -69,6 +69,7 @@ class Command(BaseCommand):
             created, total = DemoBuilder().build()
         # Sections need the members above; the command is idempotent like this one.
         call_command("load_demo_sections", force=force, stdout=self.stdout)
+        call_command("load_demo_posts", force=force, stdout=self.stdout)
         call_command("load_demo_events", force=force, stdout=self.stdout)
         call_command("load_demo_broadcasts", force=force, stdout=self.stdout)
         call_command("load_demo_knowledge", force=force, stdout=self.stdout)
