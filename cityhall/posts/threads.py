@@ -16,7 +16,8 @@ def reaction_counts(post: Post, user: Any, comment_ids: list[int] | None = None)
     or for the given comments only."""
     where = Q(comment__in=comment_ids)
     if comment_ids is None:
-        where = Q(post=post) | Q(comment__post=post)
+        # A subquery, not a join: OR across a join makes the database read every reaction.
+        where = Q(post=post) | Q(comment__in=Comment.objects.filter(post=post).values("pk"))
     rows = (
         Reaction.objects.filter(where)
         .values("post_id", "comment_id", "kind")
