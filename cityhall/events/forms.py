@@ -147,13 +147,20 @@ class WhenFields(forms.Form):
 
 class EventForm(OrganizerMixin, forms.ModelForm):
     venue_url = venue_field()
+    recording_url = forms.URLField(
+        label=_("録画のURL"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("終わったあとに会員へ公開する録画（限定公開の動画など）。"),
+    )
     hosts = hosts_field()
 
     class Meta:
         model = Event
         fields = [
             "title", "description", "organizer", "section", "capacity", "waitlist_enabled",
-            "walk_ins", "venue_url", "materials", "registration_opens_at",
+            "walk_ins", "venue_url", "materials", "recording_url", "registration_opens_at",
             "registration_closes_at",
         ]  # fmt: skip
         widgets = {

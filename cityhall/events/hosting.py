@@ -39,7 +39,7 @@ SCHEDULE_FIELDS = (
 SESSION_DEFAULTS = ("title", "description", "capacity", "venue_url")
 EVENT_FIELDS = (
     "title", "description", "organizer", "section", "capacity", "waitlist_enabled", "walk_ins",
-    "venue_url", "materials", "registration_opens_at", "registration_closes_at",
+    "venue_url", "materials", "recording_url", "registration_opens_at", "registration_closes_at",
 )  # fmt: skip
 ACTIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
@@ -142,6 +142,7 @@ def do_create_event(
     if fields["organizer"] != Organizer.SECTION:
         fields["section"] = None
     fields["materials"] = fields["materials"] or ""
+    fields["recording_url"] = fields["recording_url"] or ""
     fields["waitlist_enabled"] = bool(fields["waitlist_enabled"])
     fields["walk_ins"] = bool(fields["walk_ins"])
     event = Event.objects.create(

@@ -214,6 +214,12 @@ class Event(models.Model):
         blank=True,
         help_text=_("1行に1つ、「資料名 URL」の形で書きます（例: 当日のスライド https://…）。"),
     )
+    recording_url = models.URLField(
+        _("録画のURL"),
+        max_length=500,
+        blank=True,
+        help_text=_("終わったあとに会員へ公開する録画（限定公開の動画など）。"),
+    )
     registration_opens_at = models.DateTimeField(
         _("申込開始日時"), null=True, blank=True, help_text=_("空欄ならすぐに受け付けます。")
     )

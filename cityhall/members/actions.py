@@ -272,9 +272,18 @@ def do_approve_application(
             "url": activation_url(user),
             "days": settings.ACTIVATION_MAX_AGE // 86400,
             "welcome_url": absolute_url(reverse("members:welcome")),
+            "briefing": _next_briefing(),
+            "briefing_url": absolute_url(reverse("events:briefing")),
         },
     )
     return application
+
+
+def _next_briefing() -> Any:
+    """(start, end) of the next 説明会 in JST, for the welcome mail's invitation, or None."""
+    from cityhall.events.briefing import next_briefing_time  # events builds on members
+
+    return next_briefing_time()
 
 
 @transaction.atomic

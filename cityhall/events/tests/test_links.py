@@ -41,3 +41,16 @@ def test_it_links_a_session_and_its_series_to_their_faq(as_user, member):
     html = as_user(member).get(series_url).content.decode()
     assert f"{reverse('knowledge:list')}?series=vaccine" in html
     assert f"{reverse('knowledge:document')}?series=vaccine" in html
+
+
+def test_hosts_add_the_recording_and_members_find_it_on_the_page(as_user, member, staff):
+    event = make_event(starts_in=-timedelta(days=1))
+    data = {
+        "title": event.title, "description": "", "capacity": "", "venue_url": "",
+        "materials": "", "recording_url": "https://video.example.jp/rec/42", "hosts": "",
+        "registration_opens_at": "", "registration_closes_at": "",
+    }  # fmt: skip
+    response = as_user(staff).post(reverse("events:edit", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = as_user(member).get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "録画を見る" in html and "https://video.example.jp/rec/42" in html

@@ -159,6 +159,9 @@ def test_it_approves_mails_a_password_link_and_audits(
     assert not user.has_usable_password()
     assert len(mail.outbox) == 1
     assert settings.SITE_URL + "/join/activate/" in mail.outbox[0].body
+    # The welcome mail invites them to the next Friday briefing, with its date.
+    assert "21:00〜22:00 です。申し込みはこちら" in mail.outbox[0].body
+    assert settings.SITE_URL + "/events/briefing/" in mail.outbox[0].body
     entry = AuditEntry.objects.get(action="members.application.approved")
     assert entry.actor == staff and entry.subject_user == user
 
