@@ -141,7 +141,7 @@ def runners(viewer: Any, q: str) -> dict[str, Any]:
         def run() -> int:
             docs = engine.search(viewer, query, engine.Filters(kind="post", order=order))
             page = Paginator(docs, PAGE).page(1)
-            list(page.object_list)
+            engine.documents(list(page.object_list))
             return page.paginator.count
 
         return run

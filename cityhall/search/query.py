@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from cityhall.search.text import fold, query_tokens
+from cityhall.search.text import fold, query_tokens, runs
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
@@ -26,6 +26,12 @@ class Term:
     text: str  # folded: compared with the folded document
     exact: list[str]  # bigrams the index must hold
     prefixes: list[str]  # single characters that must start an indexed token
+
+    @property
+    def matched_by_tokens(self) -> bool:
+        """One or two letters with nothing between: holding the token means holding the text,
+        so the substring check (which reads every candidate's whole text) can be skipped."""
+        return len(self.text) <= 2 and runs(self.text) == [self.text]
 
 
 @dataclass

@@ -30,7 +30,8 @@ def results(request: SignedInRequest) -> HttpResponse:
     if form.is_valid() and query.searchable:
         documents = engine.search(request.user, query, form.filters())
         page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-        hits = engine.present(request.user, list(page.object_list), query.highlight)
+        found = engine.documents(list(page.object_list))
+        hits = engine.present(request.user, found, query.highlight)
     keep = [(k, v) for k, v in form.data.items() if k != "page" and v]
     return render(
         request,

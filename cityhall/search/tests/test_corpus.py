@@ -20,7 +20,7 @@ def keys(corpus: dict[str, Any], documents: list[Any]) -> list[str]:
 
 @pytest.mark.parametrize(("q", "hits", "first"), EXPECTED, ids=[e[0] for e in EXPECTED])
 def test_it_finds_what_the_corpus_expects(corpus, member, q, hits, first) -> None:  # type: ignore[no-untyped-def]
-    found = keys(corpus, list(engine.search(member, parse(q), engine.Filters())))
+    found = keys(corpus, engine.documents(list(engine.search(member, parse(q), engine.Filters()))))
     assert set(found) == hits, connection.vendor
     if first:
         assert found[0] == first, connection.vendor
@@ -40,5 +40,8 @@ def test_it_finds_any_verbatim_piece_of_a_text(db, member) -> None:  # type: ign
     searchable = [p for p in searchable if p not in split_marks]
     assert len(searchable) > 40
     for piece in sorted(searchable):
-        found = [d.object_id for d in engine.search(member, parse(piece), engine.Filters())]
+        found = [
+            d.object_id
+            for d in engine.documents(list(engine.search(member, parse(piece), engine.Filters())))
+        ]
         assert post.pk in found, (piece, connection.vendor)

@@ -17,8 +17,8 @@ from cityhall.search.query import parse
 
 
 def ids(viewer: Any, q: str, kind: str = "") -> list[int]:
-    documents = engine.search(viewer, parse(q), engine.Filters(kind=kind))
-    return [d.object_id for d in documents]
+    ids = list(engine.search(viewer, parse(q), engine.Filters(kind=kind)))
+    return [d.object_id for d in engine.documents(ids)]
 
 
 def test_it_indexes_a_new_post_at_once(db, member) -> None:

@@ -104,7 +104,7 @@ def test_it_reads_a_page_of_hits_in_a_fixed_number_of_queries(
 ) -> None:
     client = as_user(member)
     client.get(URL, {"q": "防災"})
-    with django_assert_max_num_queries(10):  # session, user, count, page, one per kind, selects
+    with django_assert_max_num_queries(11):  # session, user, count, ids, documents, kinds, selects
         client.get(URL, {"q": "防災"})
 
 

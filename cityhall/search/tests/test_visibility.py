@@ -11,8 +11,8 @@ from cityhall.sections.models import SectionMembership
 
 
 def found(viewer: Any, q: str, **filters: Any) -> set[tuple[str, int]]:
-    documents = engine.search(viewer, parse(q), engine.Filters(**filters))
-    hits = engine.present(viewer, list(documents), [])
+    ids = list(engine.search(viewer, parse(q), engine.Filters(**filters)))
+    hits = engine.present(viewer, engine.documents(ids), [])
     return {(hit.document.kind, hit.document.object_id) for hit in hits}
 
 
@@ -85,7 +85,8 @@ def test_it_does_not_snippet_a_hidden_field(db, member) -> None:
     shy.profile.bio = "秘密のサーフィン"
     shy.profile.visibility = {"bio": Visibility.STAFF}
     shy.profile.save()
-    hits = engine.present(member, list(engine.search(member, parse("内気"), engine.Filters())), [])
+    ids = list(engine.search(member, parse("内気"), engine.Filters()))
+    hits = engine.present(member, engine.documents(ids), [])
     assert hits and all("サーフィン" not in hit.snippet_html for hit in hits)
 
 
