@@ -9,5 +9,12 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.events import briefing, jobs  # noqa: F401 - registers the periodic jobs
+        from cityhall.events.models import Event
+        from cityhall.insights import figures
 
         briefing.register_checklist_item()
+        # The landing page's "study sessions held": sessions that took place (ended, not
+        # cancelled), counted with the other headline figures and cached with them.
+        figures.register_count(
+            "sessions", _("開催した勉強会"), lambda: Event.objects.scheduled().past().count()
+        )

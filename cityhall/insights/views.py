@@ -2,6 +2,7 @@
 
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +18,13 @@ from cityhall.members.profile_access import access_own_profile
 from cityhall.organizations.models import Organization
 
 PAGE_SIZE = 50
+ORIENTATION_CACHE = 5 * 60
 
 
 def landing_context() -> dict[str, Any]:
-    """What the public landing page shows: aggregate numbers only, never a name."""
-    start, end = next_orientation()
+    """What the public landing page shows: aggregate numbers only, never a name. Like the
+    figures, the next 説明会 is cached for a few minutes: the page is the site's busiest."""
+    start, end = cache.get_or_set("landing:orientation", next_orientation, ORIENTATION_CACHE)
     return {
         "headline": figures.headline(),
         "feature_counts": figures.feature_counts(),

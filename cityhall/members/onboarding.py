@@ -27,7 +27,13 @@ ORIENTATION_LENGTH = timedelta(hours=1)
 
 
 def next_orientation(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """Start and end of the next Friday 説明会 (21:00–22:00 JST); today's until it ends."""
+    """Start and end of the next 説明会: its real session (moved or cancelled ones included)
+    once the events app has generated it, else the Friday 21:00–22:00 JST rule."""
+    from cityhall.events.briefing import next_briefing_time  # events builds on members
+
+    found = next_briefing_time(now)
+    if found is not None:
+        return found
     now = to_jst(now or timezone.now())
     start = (now + timedelta(days=(FRIDAY - now.weekday()) % 7)).replace(
         hour=ORIENTATION_START_HOUR, minute=0, second=0, microsecond=0

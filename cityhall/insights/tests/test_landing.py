@@ -97,3 +97,19 @@ def test_it_reads_the_figures_from_the_cache(client, django_assert_num_queries):
 def test_it_shows_members_their_start_page_instead(as_user, member):
     html = as_user(member).get(HOME).content.decode()
     assert "全国から仲間が参加しています" not in html
+
+
+def test_it_counts_the_study_sessions_held_and_shows_the_next_briefing(client):
+    from datetime import timedelta
+
+    from cityhall.events.models import Event
+    from cityhall.events.tests.conftest import make_event
+
+    community.build()
+    make_event(starts_in=-timedelta(days=7))
+    make_event(starts_in=-timedelta(days=14), status=Event.Status.CANCELLED)
+    make_event(starts_in=timedelta(days=3))
+    html = client.get(HOME).content.decode()
+    shown = re.search(r"開催した勉強会</dt>\s*<dd><span class=\"figures__value\">([^<]+)<", html)
+    assert shown is not None and shown.group(1) == "1"
+    assert "次回の説明会" in html and "21:00〜22:00" in html

@@ -70,12 +70,14 @@ def test_it_lets_a_later_feature_tick_its_item(member, monkeypatch):
         (datetime(2026, 11, 28, 9, 0, tzinfo=JST), datetime(2026, 12, 4, 21, 0, tzinfo=JST)),  # Sat
     ],
 )
+@pytest.mark.django_db
 def test_it_finds_the_next_friday_orientation_in_japan_time(now, expected):
     start, end = next_orientation(now)
     assert start == expected
     assert (end - start).total_seconds() == 3600
 
 
+@pytest.mark.django_db
 def test_it_computes_the_orientation_from_utc_in_japan_time():
     # Friday 13:00 UTC is already 22:00 on Friday in Japan: the session is over.
     start, _end = next_orientation(datetime.fromisoformat("2026-11-27T13:00:00+00:00"))
