@@ -24,7 +24,11 @@ ORIENTATION_CACHE = 5 * 60
 def landing_context() -> dict[str, Any]:
     """What the public landing page shows: aggregate numbers only, never a name. Like the
     figures, the next 説明会 is cached for a few minutes: the page is the site's busiest."""
-    start, end = cache.get_or_set("landing:orientation", next_orientation, ORIENTATION_CACHE)
+    orientation = cache.get("landing:orientation")
+    if orientation is None:
+        orientation = next_orientation()
+        cache.set("landing:orientation", orientation, ORIENTATION_CACHE)
+    start, end = orientation
     return {
         "headline": figures.headline(),
         "feature_counts": figures.feature_counts(),

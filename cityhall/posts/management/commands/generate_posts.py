@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cityhall.accounts.models import User
@@ -294,7 +295,9 @@ class Generator:
         for place in places:
             newest = (
                 Post.objects.filter(
-                    section_id=place.section_id, kind=Kind.ANNOUNCEMENT, deleted_at=None
+                    Q(section_id=place.section_id) if place.section_id else Q(section=None),
+                    kind=Kind.ANNOUNCEMENT,
+                    deleted_at=None,
                 )
                 .order_by("-created_at")
                 .values_list("pk", flat=True)
