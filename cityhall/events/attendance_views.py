@@ -186,7 +186,7 @@ def attendance_import_confirm(request: SignedInRequest, event_id: int) -> HttpRe
 @staff_only
 @require_safe
 def staff_figures(request: SignedInRequest) -> HttpResponse:
-    rows = figures.series_figures()
+    rows = figures.cached_series_figures()
     return render(
         request,
         "events/figures.html",

@@ -58,8 +58,14 @@ def event_list(request: SignedInRequest) -> HttpResponse:
     if request.GET.get("section"):
         section = Section.objects.filter(slug=request.GET["section"]).first()
         events = events.filter(section=section) if section else events.none()
-    events = events.with_counts().select_related("series", "section").defer("description")
-    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    # Page the plain list, then count seats for that page only: counting registrations for
+    # every past event before the LIMIT reads most of the registrations table.
+    page = Paginator(events.only("pk"), PER_PAGE).get_page(request.GET.get("page"))
+    ids = [e.pk for e in page.object_list]
+    counted = Event.objects.filter(pk__in=ids).with_counts()
+    counted = counted.select_related("series", "section").defer("description")
+    by_id = {e.pk: e for e in counted}
+    page.object_list = [by_id[pk] for pk in ids]
     mine = dict(
         Registration.objects.filter(user=user, event__in=[e.pk for e in page.object_list])
         .exclude(status=Registration.Status.CANCELLED)
@@ -199,7 +205,7 @@ def series_detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "past_total": sessions.past().count(),
             "can_manage": can_manage,
             "hosts": list(series.hosts.select_related("user__profile__organization")),
-            "figures": figures.figures_of(series),
+            "figures": figures.cached_figures_of(series),
             "faq_count": FaqEntry.objects.published().filter(source_event__series=series).count(),
         },
     )

@@ -127,6 +127,11 @@ def _cached(name: str, args: tuple[Any, ...], fresh: bool, compute: Callable[[],
     return value
 
 
+def cached(name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """Another app's figure, cached like these (for CACHE_SECONDS, keyed by name and args)."""
+    return _cached(name, args, False, compute)
+
+
 def _key_part(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat()

@@ -232,7 +232,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "coverage_kind": lambda period: kind_table(figures.coverage_by_kind()),
     "sections": lambda period: sections_table(section_health()),
     "broadcasts": lambda period: broadcasts_table(programme_figures()),
-    "event_series": lambda period: event_series_table(event_figures.series_figures()),
+    "event_series": lambda period: event_series_table(event_figures.cached_series_figures()),
 }
 
 
@@ -394,7 +394,7 @@ def sections_panel(period: Period) -> Panel:
 
 
 def event_attendance_panel(period: Period) -> Panel:
-    rows = event_figures.series_figures()
+    rows = event_figures.cached_series_figures()
     return Panel(
         "event-attendance",
         _("勉強会の出席（シリーズごと）"),
