@@ -8,5 +8,12 @@ class SearchConfig(AppConfig):
     verbose_name = _("検索")
 
     def ready(self) -> None:
-        # The kinds this app indexes itself, the signals that keep them current, the catch-up.
-        from cityhall.search import jobs, kinds, signals  # noqa: F401
+        # The kinds this app indexes, the signals that keep them current, the catch-up.
+        from cityhall.search import (  # noqa: F401
+            jobs,
+            kinds,
+            kinds_broadcasts,
+            kinds_events,
+            kinds_knowledge,
+            signals,
+        )

@@ -8,12 +8,38 @@ verbatim (no parser, no dictionary) and queried with a tsquery of quoted lexemes
 the same question, so the rest of the search is plain ORM and behaves the same on both.
 """
 
+from typing import Any
+
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "search_document_fts"
-PG_VECTOR = 'array_to_tsvector(string_to_array("search_document"."tokens", \' \'))'
+
+
+class TokensMatch(Func):
+    """PostgreSQL: the document's tokens match a tsquery, written as the GIN index's expression
+    (migration 0002). The column is compiled, not spelled out, so the condition keeps to its
+    own row inside a subquery too (where the table goes by another alias)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(F("tokens"), Value(tsquery))
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        tokens, tokens_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"array_to_tsvector(string_to_array({tokens}, ' ')) @@ ({query})::tsquery"
+        return sql, [*tokens_params, *query_params]
 
 
 def _fts5(exact: list[str], prefixes: list[str], operator: str) -> str:
@@ -32,11 +58,8 @@ def has_tokens(exact: list[str], prefixes: list[str], *, any_of: bool = False) -
     if not exact and not prefixes:
         return Q()
     if connection.vendor == "postgresql":
-        tsquery = _tsquery(exact, prefixes, "|" if any_of else "&")
         # The SQL is constant; the query travels as a parameter.
-        sql = f"{PG_VECTOR} @@ %s::tsquery"
-        condition = RawSQL(sql, [tsquery], output_field=BooleanField())  # noqa: S611
-        return Q(condition)
+        return Q(TokensMatch(_tsquery(exact, prefixes, "|" if any_of else "&")))
     match = _fts5(exact, prefixes, "OR" if any_of else "AND")
     sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
     return Q(pk__in=RawSQL(sql, [match]))  # noqa: S611

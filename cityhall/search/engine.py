@@ -6,9 +6,10 @@ as typed). Relevance is portable SQL: a term in the title counts most, then how 
 occurs (up to a cap); newer first among equals.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least, Length, Replace
@@ -25,6 +26,7 @@ from cityhall.search.text import fold, runs
 RELEVANCE, NEWEST = "relevance", "newest"
 TITLE_WEIGHT = 8
 OCCURRENCE_CAP = 5
+RELEVANCE_CANDIDATES = 2000
 SUGGEST_CANDIDATES = 200
 SUGGEST_LIMIT = 5
 
@@ -70,7 +72,7 @@ def _relevance(query: Query) -> Any:
     return score
 
 
-def search(viewer: Any, query: Query, filters: Filters) -> QuerySet[Document, int]:
+def search(viewer: Any, query: Query, filters: Filters) -> "QuerySet[Document, int] | Ranked":
     """The ids of the documents matching the query that the viewer may find, filtered and
     ordered. Ids only: sorting tens of thousands of hits must not carry their texts along
     (newest first, a two-character word at a million posts: 670 ms → see benchmarks)."""
@@ -95,8 +97,56 @@ def search(viewer: Any, query: Query, filters: Filters) -> QuerySet[Document, in
         docs = docs.filter(created_at__lt=_jst_midnight(filters.date_to + timedelta(days=1)))
     if filters.order == NEWEST:
         return docs.order_by("-created_at", "-id").values_list("pk", flat=True)
-    docs = docs.alias(score=_relevance(query)).order_by("-score", "-created_at", "-id")
-    return docs.values_list("pk", flat=True)
+    return Ranked(docs, query)
+
+
+class Ranked:
+    """Ids in relevance order, as the paginator reads them (count and slices).
+
+    Scoring reads each hit's whole folded text, so only the newest RELEVANCE_CANDIDATES hits
+    are scored and come first, best first; any older hits follow them, newest first. That is
+    the order of scoring every hit whenever there are fewer hits than that, and a page among
+    the candidates reads only them: a common word at a million posts is ranked by reading
+    2,000 rows instead of 37,000 (benchmarks/README.md, Search).
+    """
+
+    def __init__(self, hits: QuerySet[Document], query: Query) -> None:
+        self.hits = hits
+        self.limit = RELEVANCE_CANDIDATES
+        newest = hits.order_by("-created_at", "-id")
+        candidates = newest.values("pk")[: self.limit]
+        self.best = (
+            Document.objects.filter(pk__in=candidates)
+            .alias(score=_relevance(query))
+            .order_by("-score", "-created_at", "-id")
+            .values_list("pk", flat=True)
+        )
+        self.rest = newest.exclude(pk__in=candidates).values_list("pk", flat=True)
+
+    def count(self) -> int:
+        return self.hits.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, key: int) -> int: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[int]: ...
+    def __getitem__(self, key: int | slice) -> int | list[int]:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start = key.start or 0
+        stop = key.stop if key.stop is not None else 2**62
+        ids: list[int] = []
+        if start < self.limit:
+            ids += self.best[start : min(stop, self.limit)]
+        if stop > self.limit:
+            ids += self.rest[max(start - self.limit, 0) : stop - self.limit]
+        return ids
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self[0:None])
 
 
 def documents(ids: list[int]) -> list[Document]:

@@ -41,6 +41,8 @@ class Hit:
     kind_label: str
     context: str = ""  # e.g. the post a comment belongs to, the section, the organisation
     date: datetime | None = None
+    flag: str = ""  # a word shown beside the kind, e.g. 中止 or 下書き
+    flag_tone: str = "warn"  # badge--warn or badge--bad
     title_html: SafeString | None = None
     snippet_html: SafeString | None = None
 

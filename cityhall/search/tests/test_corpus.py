@@ -5,14 +5,15 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from cityhall.search import engine
+from cityhall.search import engine, registry
 from cityhall.search.query import parse
 from cityhall.search.tests.corpus import EXPECTED
 from cityhall.search.text import fold
 
 
 def keys(corpus: dict[str, Any], documents: list[Any]) -> list[str]:
-    names = {(type(obj).__name__.lower(), obj.pk): key for key, obj in corpus.items()}
+    kinds = {kind.model: kind.name for kind in registry.kinds()}
+    names = {(kinds[type(obj)], obj.pk): key for key, obj in corpus.items()}
     return [
         names.get((doc.kind, doc.object_id), f"{doc.kind}:{doc.object_id}") for doc in documents
     ]
@@ -45,3 +46,23 @@ def test_it_finds_any_verbatim_piece_of_a_text(db, member) -> None:  # type: ign
             for d in engine.documents(list(engine.search(member, parse(piece), engine.Filters())))
         ]
         assert post.pk in found, (piece, connection.vendor)
+
+
+def test_it_scores_only_the_newest_hits_of_a_very_common_word(corpus, member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def ranked() -> list[str]:
+        ids = list(engine.search(member, parse("返礼品"), engine.Filters()))
+        return keys(corpus, engine.documents(ids))
+
+    assert ranked() == ["f1", "e1", "ep1", "s1"]  # every hit scored
+    monkeypatch.setattr(engine, "RELEVANCE_CANDIDATES", 2)
+    # The newest two (ep1, f1) by relevance, then the older ones newest first.
+    assert ranked() == ["f1", "ep1", "e1", "s1"], connection.vendor
+
+
+def test_it_pages_across_the_scored_and_the_older_hits(corpus, member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(engine, "RELEVANCE_CANDIDATES", 3)
+    ranked = engine.search(member, parse("税"), engine.Filters())
+    every = list(ranked)
+    assert len(every) == len(ranked) == 5
+    assert [ranked[i : i + 2] for i in (0, 2, 4)] == [every[0:2], every[2:4], every[4:]]
+    assert ranked[3] == every[3]

@@ -73,6 +73,8 @@ class Command(BaseCommand):
         call_command("load_demo_events", force=force, stdout=self.stdout)
         call_command("load_demo_broadcasts", force=force, stdout=self.stdout)
         call_command("load_demo_knowledge", force=force, stdout=self.stdout)
+        # Demo data is partly bulk-created (no search signals): index whatever is missing.
+        call_command("reindex", repair=True, stdout=self.stdout)
         self.stdout.write(banner(created, total))
 
 
