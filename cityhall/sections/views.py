@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest
+from cityhall.events.sections import section_meetings
 from cityhall.lib.files import serve_file
 from cityhall.posts.feeds import latest_posts
 from cityhall.sections.access import (
@@ -99,6 +100,7 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
             # Posts of a closed section are for its members only.
             "reads_posts": reads_posts,
             "shows_members": shows_members,
+            "meetings": section_meetings(request.user, section),
             "query_string": "",
         },
     )
