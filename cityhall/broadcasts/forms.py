@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
 from cityhall.broadcasts.models import WEEKDAYS, Episode, Programme
-from cityhall.lib.images import clean_image
+from cityhall.lib.images import clean_form_image
 from cityhall.lib.jst import JST, now_jst
 
 COVER_SIDE = 1200
@@ -74,15 +74,7 @@ class ProgrammeForm(forms.ModelForm):
         return list(found.values())
 
     def clean_cover_upload(self) -> Any:
-        upload = self.cleaned_data.get("cover_upload")
-        if not upload:
-            return None
-        try:
-            return clean_image(upload, max_side=COVER_SIDE)
-        except ValidationError as error:
-            raise ValidationError(
-                [*error.messages, _("お手数ですが、画像をもう一度選んでください。")]
-            ) from error
+        return clean_form_image(self.cleaned_data.get("cover_upload"), max_side=COVER_SIDE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

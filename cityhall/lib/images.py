@@ -129,3 +129,17 @@ def clean_image(
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+def clean_form_image(upload: Any, *, max_side: int) -> ContentFile | None:
+    """A form's optional image field: None when nothing was chosen, else clean_image's result;
+    a refusal also asks to choose the file again (browsers cannot keep a file on a form that
+    comes back with errors)."""
+    if not upload:
+        return None
+    try:
+        return clean_image(upload, max_side=max_side)
+    except ValidationError as error:
+        raise ValidationError(
+            [*error.messages, _("お手数ですが、画像をもう一度選んでください。")]
+        ) from error

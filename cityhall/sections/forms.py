@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
-from cityhall.lib.images import clean_image
+from cityhall.lib.images import clean_form_image
 from cityhall.sections.models import Section, SectionMembership
 
 COVER_SIDE = 1200  # wider than a profile photo: shown across the section page
@@ -35,15 +35,7 @@ class SectionForm(forms.ModelForm):
         return slug
 
     def clean_cover_upload(self) -> Any:
-        upload = self.cleaned_data.get("cover_upload")
-        if not upload:
-            return None
-        try:
-            return clean_image(upload, max_side=COVER_SIDE)
-        except ValidationError as error:
-            raise ValidationError(
-                [*error.messages, _("お手数ですが、画像をもう一度選んでください。")]
-            ) from error
+        return clean_form_image(self.cleaned_data.get("cover_upload"), max_side=COVER_SIDE)
 
     def section_data(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
