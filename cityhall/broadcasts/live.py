@@ -80,5 +80,13 @@ def record_peak(episode_id: int, count: int) -> None:
     Episode.objects.filter(pk=episode_id, peak_viewers__lt=count).update(peak_viewers=count)
 
 
+VIEWERS_ANNOUNCE_EVERY = 5  # seconds
+
+
+def may_announce_viewers(episode_id: int) -> bool:
+    """True at most once per VIEWERS_ANNOUNCE_EVERY seconds per episode (an atomic add)."""
+    return bool(cache.add(f"broadcasts:viewers-said:{episode_id}", 1, VIEWERS_ANNOUNCE_EVERY))
+
+
 def viewers(episode_id: int) -> int:
     return max(int(cache.get(_viewers_key(episode_id)) or 0), 0)

@@ -59,7 +59,7 @@
       if (viewersBadge) viewersBadge.textContent = lang === "en" ? count + T.viewers : count + T.viewers;
     }
     function handle(msg) {
-      if (msg.type === "comment") add(msg.comment);
+      if (msg.type === "comment") { add(msg.comment); if (typeof msg.viewers === "number") showViewers(msg.viewers); }
       else if (msg.type === "comments") msg.comments.forEach(add);
       else if (msg.type === "deleted") remove(msg.id);
       else if (msg.type === "viewers") showViewers(msg.count);

@@ -4,6 +4,7 @@ reconnect, and cut off at once on suspension."""
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -67,6 +68,7 @@ def test_it_pushes_comments_and_viewer_counts_to_every_viewer(
     member, leader, episode, django_capture_on_commit_callbacks
 ):
     first, second = session_of(member), session_of(leader)
+    throttle = f"broadcasts:viewers-said:{episode.pk}"
 
     def comment():
         with django_capture_on_commit_callbacks(execute=True):
@@ -76,11 +78,13 @@ def test_it_pushes_comments_and_viewer_counts_to_every_viewer(
         a, b = socket(episode.pk, first), socket(episode.pk, second)
         assert (await a.connect())[0]
         assert await a.receive_json_from() == {"type": "viewers", "count": 1}
+        await database_sync_to_async(cache.delete)(throttle)  # a few seconds later
         assert (await b.connect())[0]
         assert await a.receive_json_from() == {"type": "viewers", "count": 2}
         assert await b.receive_json_from() == {"type": "viewers", "count": 2}
         await database_sync_to_async(comment)()
         got_a, got_b = await a.receive_json_from(), await b.receive_json_from()
+        await database_sync_to_async(cache.delete)(throttle)
         await b.disconnect()
         left = await a.receive_json_from()
         await a.disconnect()
@@ -90,13 +94,31 @@ def test_it_pushes_comments_and_viewer_counts_to_every_viewer(
     assert got_a == got_b
     assert got_a["type"] == "comment" and got_a["comment"]["body"] == "<b>こんばんは</b>"
     assert got_a["comment"]["author"] == member.full_name
+    assert got_a["viewers"] == 2  # every comment carries the count
     assert left == {"type": "viewers", "count": 1}
+
+
+def test_a_crowd_arriving_at_once_is_told_the_count_without_a_message_each(member, leader, episode):
+    first, second = session_of(member), session_of(leader)
+
+    async def scenario():
+        a, b = socket(episode.pk, first), socket(episode.pk, second)
+        assert (await a.connect())[0]
+        await a.receive_json_from()
+        assert (await b.connect())[0]  # within the same few seconds
+        told_b = await b.receive_json_from()
+        nothing_for_a = await a.receive_nothing()
+        await b.disconnect()
+        await a.disconnect()
+        return told_b, nothing_for_a
+
+    told_b, nothing_for_a = async_to_sync(scenario)()
+    assert told_b == {"type": "viewers", "count": 2}
+    assert nothing_for_a
 
 
 def test_a_reconnecting_viewer_catches_up_on_what_it_missed(member, leader, episode):
     seen = do_post_live_comment(episode, "一つ目", actor=leader)
-    from django.core.cache import cache
-
     cache.clear()  # the rate limit: the same author again at once
     do_post_live_comment(episode, "二つ目", actor=leader)
     key = session_of(member)
