@@ -19,6 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from cityhall.realtime.routing import websocket_urlpatterns  # noqa: E402
+from cityhall.realtime.send import RememberServerLoop  # noqa: E402
 from cityhall.wsgi import application as wsgi_application  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -27,8 +28,8 @@ application = ProtocolTypeRouter(
             wsgi_application,  # type: ignore[arg-type]  # Django returns a response iterable
             workers=int(os.environ.get("WSGI_THREADS", "8")),
         ),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": RememberServerLoop(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -9,8 +9,6 @@ import secrets
 from functools import partial
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
@@ -28,6 +26,7 @@ from cityhall.accounts.throttle import Counter
 from cityhall.audit.log import record
 from cityhall.notifications.mail import queue_email
 from cityhall.realtime.consumers import user_group
+from cityhall.realtime.send import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +55,8 @@ def find_account(email: str) -> User | None:
 
 
 def _close_websockets(user_id: int) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "session_ended"})
+        group_send(user_group(user_id), {"type": "session_ended"})
     except Exception:  # the change is committed; a layer outage must not turn it into an error
         logger.exception(
             "could not tell the WebSockets of user %s that their sessions ended", user_id

@@ -186,21 +186,25 @@ def _throttle(episode: Episode, user: Any) -> None:
         )
 
 
-@transaction.atomic
 def do_post_live_comment(episode: Episode, raw_body: Any, *, actor: Any) -> LiveComment:
     """A member comments on an episode while it is on air (or about to start); every viewer
     receives it at once. Refused with a Japanese message when closed, muted, empty, too long or
-    too fast."""
+    too fast. The checks run before the write, so the write lock is held for the INSERT only."""
     body = clean_comment_body(raw_body)
     if not comments_open(episode):
         raise ValidationError(_("この放送回は、いまはコメントを受け付けていません。"))
     if EpisodeMute.objects.filter(episode=episode, user=actor).exists():
         raise ValidationError(_("この放送回では、コメントを投稿できません。"), code="muted")
     _throttle(episode, actor)
-    comment = LiveComment.objects.create(episode=episode, author=actor, body=body)
-    comment.episode = episode
-    event = {"type": "comment.new", "comment": as_message(comment), "viewers": viewers(episode.pk)}
-    publish(episode.pk, event)
+    with transaction.atomic():
+        comment = LiveComment.objects.create(episode=episode, author=actor, body=body)
+        comment.episode = episode
+        event = {
+            "type": "comment.new",
+            "comment": as_message(comment),
+            "viewers": viewers(episode.pk),
+        }
+        publish(episode.pk, event)
     return comment
 
 

@@ -8,12 +8,11 @@ reconnects, or polls because WebSockets are blocked, asks for what came after th
 
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
 from cityhall.broadcasts.models import LiveComment
+from cityhall.realtime.send import group_send
 
 CATCH_UP_LIMIT = 200  # a reconnecting viewer gets at most the last 200 comments
 VIEWERS_TTL = 6 * 3600
@@ -51,10 +50,7 @@ def comments_after(episode_id: int, after: int) -> list[dict[str, Any]]:
 
 def publish(episode_id: int, event: dict[str, Any]) -> None:
     """Send to every viewer after the transaction commits (nothing for a rolled-back write)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(episode_group(episode_id), event))
+    transaction.on_commit(lambda: group_send(episode_group(episode_id), event))
 
 
 def _viewers_key(episode_id: int) -> str:
@@ -73,11 +69,30 @@ def change_viewers(episode_id: int, delta: int) -> int:
     return max(count, 0)
 
 
+def _peak_key(episode_id: int) -> str:
+    return f"broadcasts:peak:{episode_id}"
+
+
 def record_peak(episode_id: int, count: int) -> None:
-    """Keep the most viewers seen at once (one conditional UPDATE; no row lock)."""
+    """Note the most viewers seen at once in the cache (thousands join within a minute: no
+    database write each); the clock writes it to the episode (save_peaks)."""
+    key = _peak_key(episode_id)
+    if count > int(cache.get(key) or 0):
+        cache.set(key, count, VIEWERS_TTL)
+
+
+def save_peaks(episode_ids: list[int]) -> int:
+    """Write the cached peaks of these episodes where they beat the stored one."""
     from cityhall.broadcasts.models import Episode
 
-    Episode.objects.filter(pk=episode_id, peak_viewers__lt=count).update(peak_viewers=count)
+    saved = 0
+    for episode_id in episode_ids:
+        peak = int(cache.get(_peak_key(episode_id)) or 0)
+        if peak:
+            saved += Episode.objects.filter(pk=episode_id, peak_viewers__lt=peak).update(
+                peak_viewers=peak
+            )
+    return saved
 
 
 VIEWERS_ANNOUNCE_EVERY = 5  # seconds

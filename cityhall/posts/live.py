@@ -7,11 +7,10 @@ open poll that same endpoint, so a lost event costs at most one polling interval
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from cityhall.posts.models import Comment
+from cityhall.realtime.send import group_send
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +24,8 @@ def announce_comment(comment: Comment) -> None:
     post_id, comment_id = comment.post_id, comment.pk
 
     def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
         try:
-            async_to_sync(layer.group_send)(
-                post_group(post_id), {"type": "comment.new", "id": comment_id}
-            )
+            group_send(post_group(post_id), {"type": "comment.new", "id": comment_id})
         except Exception:  # the comment is saved; open pages catch up when they next poll
             logger.exception("Could not announce comment %s on post %s", comment_id, post_id)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from cityhall.broadcasts.figures import programme_figures
-from cityhall.broadcasts.live import record_peak
+from cityhall.broadcasts.live import record_peak, save_peaks
 from cityhall.broadcasts.models import ArchivePlay, LiveComment
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
 from cityhall.insights.tests.test_staff_dashboard import read_csv, tables
@@ -25,6 +25,7 @@ def aired(member, leader):
     record_peak(first.pk, 12)
     record_peak(first.pk, 7)  # a lower count never replaces the peak
     record_peak(second.pk, 4)
+    save_peaks([first.pk, second.pk])  # the clock writes the cached peaks every minute
     for body in ("こんばんは", "楽しみ"):
         LiveComment.objects.create(episode=first, author=member, body=body)
     ArchivePlay.objects.create(episode=first, user=member)

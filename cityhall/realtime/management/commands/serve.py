@@ -33,6 +33,8 @@ class Command(BaseCommand):
         uvicorn = [python, "-m", "uvicorn", "cityhall.asgi:application"]
         uvicorn += ["--host", host, "--port", str(port), "--no-access-log"]
         uvicorn += ["--ws", "websockets-sansio", "--lifespan", "off"]
+        # Compression would cost a deflate per viewer for every live comment pushed.
+        uvicorn += ["--ws-per-message-deflate", "false"]
         commands = [uvicorn]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "0.5"])
