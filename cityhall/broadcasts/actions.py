@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
 from cityhall.broadcasts.context import CACHE_KEY
-from cityhall.broadcasts.live import as_message, publish, viewers
+from cityhall.broadcasts.live import as_message, publish, publish_comment
 from cityhall.broadcasts.models import (
     ArchivePlay,
     Episode,
@@ -199,12 +199,7 @@ def do_post_live_comment(episode: Episode, raw_body: Any, *, actor: Any) -> Live
     with transaction.atomic():
         comment = LiveComment.objects.create(episode=episode, author=actor, body=body)
         comment.episode = episode
-        event = {
-            "type": "comment.new",
-            "comment": as_message(comment),
-            "viewers": viewers(episode.pk),
-        }
-        publish(episode.pk, event)
+        publish_comment(episode.pk, as_message(comment))
     return comment
 
 

@@ -97,9 +97,9 @@ class EpisodeConsumer(AsyncJsonWebsocketConsumer):
 
     # Group events -----------------------------------------------------------------------
 
-    async def comment_new(self, event: dict[str, Any]) -> None:
-        message = {"type": "comment", "comment": event["comment"]}
-        if "viewers" in event:
+    async def comments_batch(self, event: dict[str, Any]) -> None:
+        message = {"type": "comments", "comments": event["comments"]}
+        if event.get("viewers") is not None:
             message["viewers"] = event["viewers"]
         await self.send_json(message)
 

@@ -30,6 +30,14 @@ class RememberServerLoop:
         return await self.app(scope, receive, send)
 
 
+def server_loop() -> asyncio.AbstractEventLoop | None:
+    """The ASGI server's running loop, when this code runs inside it on another thread."""
+    loop = _server_loop
+    if loop is not None and loop.is_running() and not _on_loop(loop):
+        return loop
+    return None
+
+
 def group_send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:

@@ -60,7 +60,7 @@
     }
     function handle(msg) {
       if (msg.type === "comment") { add(msg.comment); if (typeof msg.viewers === "number") showViewers(msg.viewers); }
-      else if (msg.type === "comments") msg.comments.forEach(add);
+      else if (msg.type === "comments") { msg.comments.forEach(add); if (typeof msg.viewers === "number") showViewers(msg.viewers); }
       else if (msg.type === "deleted") remove(msg.id);
       else if (msg.type === "viewers") showViewers(msg.count);
       else if (msg.type === "session_ended") window.location.reload();

@@ -92,10 +92,37 @@ def test_it_pushes_comments_and_viewer_counts_to_every_viewer(
 
     got_a, got_b, left = async_to_sync(scenario)()
     assert got_a == got_b
-    assert got_a["type"] == "comment" and got_a["comment"]["body"] == "<b>こんばんは</b>"
-    assert got_a["comment"]["author"] == member.full_name
-    assert got_a["viewers"] == 2  # every comment carries the count
+    assert got_a["type"] == "comments" and len(got_a["comments"]) == 1
+    assert got_a["comments"][0]["body"] == "<b>こんばんは</b>"
+    assert got_a["comments"][0]["author"] == member.full_name
+    assert got_a["viewers"] == 2  # every batch of comments carries the count
     assert left == {"type": "viewers", "count": 1}
+
+
+def test_comments_posted_close_together_arrive_as_one_message(
+    member, leader, episode, django_capture_on_commit_callbacks
+):
+    key = session_of(member)
+
+    def two_comments():
+        with django_capture_on_commit_callbacks(execute=True):
+            do_post_live_comment(episode, "一つ目", actor=member)
+        with django_capture_on_commit_callbacks(execute=True):
+            do_post_live_comment(episode, "二つ目", actor=leader)
+
+    async def scenario():
+        viewer = socket(episode.pk, key)
+        assert (await viewer.connect())[0]
+        await viewer.receive_json_from()  # the viewer count
+        await database_sync_to_async(two_comments)()
+        batch = await viewer.receive_json_from()
+        quiet = await viewer.receive_nothing(0.5)
+        await viewer.disconnect()
+        return batch, quiet
+
+    batch, quiet = async_to_sync(scenario)()
+    assert [c["body"] for c in batch["comments"]] == ["一つ目", "二つ目"]
+    assert quiet
 
 
 def test_a_crowd_arriving_at_once_is_told_the_count_without_a_message_each(member, leader, episode):
