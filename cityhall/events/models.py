@@ -72,13 +72,36 @@ class EventSeriesQuerySet(models.QuerySet["EventSeries"]):
         return self.filter(is_active=True)
 
 
-class EventSeries(models.Model):
+class Organized(models.Model):
+    """What a series and its sessions share: the description, who organises it, the seats and
+    the venue (a series' values are the defaults copied into each generated session)."""
+
+    description = models.TextField(_("説明（Markdown）"), max_length=20000, blank=True)
+    organizer = models.CharField(_("主催"), max_length=16, choices=Organizer.choices)
+    capacity = models.PositiveIntegerField(
+        _("定員"), null=True, blank=True, help_text=_("空欄なら定員なし")
+    )
+    venue_url = models.URLField(
+        _("オンライン会場のURL"),
+        max_length=500,
+        blank=True,
+        help_text=_("参加が確定した人と主催者にだけ表示されます。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EventSeries(Organized):
     """A recurring study session and the rule that generates its sessions."""
 
     slug = models.SlugField(_("URL用の名前"), max_length=60, unique=True)
     title = models.CharField(_("名前"), max_length=120)
-    description = models.TextField(_("説明（Markdown）"), max_length=20000, blank=True)
-    organizer = models.CharField(_("主催"), max_length=16, choices=Organizer.choices)
     section = models.ForeignKey(
         "sections.Section",
         on_delete=models.PROTECT,
@@ -97,24 +120,9 @@ class EventSeries(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("所要時間（分）"), default=60)
     starts_on = models.DateField(_("開始日"))
     ends_on = models.DateField(_("終了日"), null=True, blank=True)
-    # Defaults copied into each generated session.
-    capacity = models.PositiveIntegerField(
-        _("定員"), null=True, blank=True, help_text=_("空欄なら定員なし")
-    )
-    venue_url = models.URLField(
-        _("オンライン会場のURL"),
-        max_length=500,
-        blank=True,
-        help_text=_("参加が確定した人と主催者にだけ表示されます。"),
-    )
     is_active = models.BooleanField(
         _("開催回を自動で作る"), default=True, help_text=_("オフにすると新しい回は作られません。")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventSeriesQuerySet.as_manager()
 
@@ -159,7 +167,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         )
 
 
-class Event(models.Model):
+class Event(Organized):
     """One session of a series, or a one-off event."""
 
     class Status(models.TextChoices):
@@ -176,8 +184,6 @@ class Event(models.Model):
     )
     occurrence_date = models.DateField(null=True, blank=True, editable=False)
     title = models.CharField(_("タイトル"), max_length=120)
-    description = models.TextField(_("説明（Markdown）"), max_length=20000, blank=True)
-    organizer = models.CharField(_("主催"), max_length=16, choices=Organizer.choices)
     section = models.ForeignKey(
         "sections.Section",
         on_delete=models.PROTECT,
@@ -188,9 +194,6 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField(_("開始日時"))
     ends_at = models.DateTimeField(_("終了日時"))
-    capacity = models.PositiveIntegerField(
-        _("定員"), null=True, blank=True, help_text=_("空欄なら定員なし")
-    )
     waitlist_enabled = models.BooleanField(
         _("満席のときはキャンセル待ちを受け付ける"), default=True
     )
@@ -201,12 +204,6 @@ class Event(models.Model):
             "オンにすると、申し込んでいない会員も当日に出席登録でき、登録後に会場URLが表示されます"
             "（定員のある回は空席があるときだけ）。"
         ),
-    )
-    venue_url = models.URLField(
-        _("オンライン会場のURL"),
-        max_length=500,
-        blank=True,
-        help_text=_("参加が確定した人と主催者にだけ表示されます。"),
     )
     materials = models.TextField(
         _("資料のリンク"),
@@ -231,11 +228,6 @@ class Event(models.Model):
     cancel_reason = models.TextField(_("中止の理由"), max_length=1000, blank=True)
     # Bumped on every move or cancellation, so calendar apps replace their copy (iCalendar).
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
