@@ -61,13 +61,15 @@ async def _watch(ws: Any, box: list[Received], stopping: asyncio.Event) -> None:
         async for raw in ws:
             now = time.time()
             got = box[0]
-            # Cheap parse: a comment carries "bench t=" in its body; anything else is counted
-            # by its type (nearly always the viewer count).
+            # Cheap parse: each comment carries "bench t=" in its body (a message holds a batch
+            # of them); anything else is counted by its type (nearly always the viewer count).
             at = raw.find("bench t=")
             if at >= 0:
-                sent = float(raw[at + 8 : raw.index(" ", at + 8)])
-                got.comments += 1
-                got.latency[int((now - sent) * 1000 * BIN)] += 1
+                while at >= 0:
+                    sent = float(raw[at + 8 : raw.index(" ", at + 8)])
+                    got.comments += 1
+                    got.latency[int((now - sent) * 1000 * BIN)] += 1
+                    at = raw.find("bench t=", at + 8)
             elif raw.startswith('{"type": "viewers"'):
                 got.others["viewers"] += 1
             else:

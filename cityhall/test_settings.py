@@ -28,14 +28,15 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WHITENOISE_AUTOREFRESH = True
 
 # With Redis, each parallel test worker gets its own database so clearing the cache between
-# tests never disturbs another worker.
+# tests never disturbs another worker, and its own prefix for the layer's pub/sub channels
+# (which Redis shares across database numbers).
 if REDIS_URL:  # noqa: F405
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _redis = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + _worker % 15}"  # noqa: F405
     CACHES["default"]["LOCATION"] = _redis  # noqa: F405
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [_redis], "prefix": f"asgi-test{_worker}"},
         }
     }

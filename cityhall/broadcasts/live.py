@@ -6,6 +6,7 @@ viewers cost one group message per comment rather than 3,000 page requests. A cl
 reconnects, or polls because WebSockets are blocked, asks for what came after the last id it saw.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -64,21 +65,25 @@ _batches: dict[int, list[dict[str, Any]]] = {}
 _batch_viewers: dict[int, int] = {}
 
 
+def comments_event(comments: list[dict[str, Any]], count: int | None) -> dict[str, Any]:
+    """The group event for a batch: the viewers' message encoded once here, not once per
+    viewer in each consumer."""
+    message: dict[str, Any] = {"type": "comments", "comments": comments}
+    if count is not None:
+        message["viewers"] = count
+    return {"type": "comments.batch", "text": json.dumps(message, ensure_ascii=False)}
+
+
 def publish_comment(episode_id: int, comment: dict[str, Any]) -> None:
     """After commit: into this process's batch for the episode, or straight out when the
     page does not run inside the ASGI server (gunicorn, commands, tests)."""
 
     def send() -> None:
         loop = server_loop()
-        if loop is None:
-            event = {
-                "type": "comments.batch",
-                "comments": [comment],
-                "viewers": viewers(episode_id),
-            }
-            group_send(episode_group(episode_id), event)
-            return
         count = viewers(episode_id)
+        if loop is None:
+            group_send(episode_group(episode_id), comments_event([comment], count))
+            return
         loop.call_soon_threadsafe(_add_to_batch, loop, episode_id, comment, count)
 
     transaction.on_commit(send)
@@ -100,11 +105,7 @@ async def _send_batch(episode_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    event = {
-        "type": "comments.batch",
-        "comments": comments,
-        "viewers": _batch_viewers.pop(episode_id, None),
-    }
+    event = comments_event(comments, _batch_viewers.pop(episode_id, None))
     try:
         await layer.group_send(episode_group(episode_id), event)
     except Exception:  # the comments are saved; pages catch up on reconnect or by polling
