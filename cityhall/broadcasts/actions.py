@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.broadcasts.context import CACHE_KEY
 from cityhall.broadcasts.live import as_message, publish, publish_comment
@@ -21,7 +22,9 @@ from cityhall.broadcasts.models import (
     ProgrammeFollow,
     new_stream_key,
 )
+from cityhall.notifications import unread
 from cityhall.notifications.mail import queue_email
+from cityhall.notifications.models import Delivery, Kind, Notification, Preference
 
 # A follower hears about an episode that went on air at most this late (no stale mail after
 # the clock was down for hours).
@@ -119,8 +122,9 @@ def do_unfollow(programme: Programme, *, user: Any) -> None:
 
 @transaction.atomic
 def do_announce_live_episodes(now: datetime) -> int:
-    """Mail each follower once when an episode goes on air; returns the episodes announced.
-    Run by the clock every minute."""
+    """Tell each follower once when an episode goes on air: a notification on the site, and a
+    mail unless they chose the site only. Returns the episodes announced. Run by the clock
+    every minute."""
     due = (
         Episode.objects.on_air(now)
         .filter(live_notified_at=None, starts_at__gte=now - LIVE_NOTICE_WINDOW)
@@ -129,19 +133,42 @@ def do_announce_live_episodes(now: datetime) -> int:
     )
     announced = 0
     for episode in due:
-        followers = ProgrammeFollow.objects.filter(
-            programme=episode.programme, user__status="member"
-        ).select_related("user")
-        for follow in followers:
-            queue_email(
-                follow.user.email,
-                "broadcasts/email/on_air",
-                {"episode": episode, "programme": episode.programme, "user": follow.user},
-            )
+        _notify_followers(episode, now)
         episode.live_notified_at = now
         episode.save(update_fields=["live_notified_at"])
         announced += 1
     return announced
+
+
+def _notify_followers(episode: Episode, now: datetime) -> None:
+    followers = [
+        follow.user
+        for follow in ProgrammeFollow.objects.filter(
+            programme=episode.programme, user__status=User.Status.MEMBER, user__is_active=True
+        ).select_related("user")
+    ]
+    if not followers:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user, kind=Kind.PROGRAMME_ON_AIR, episode=episode, created_at=now
+            )
+            for user in followers
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    prefs = Preference.objects.in_bulk([user.pk for user in followers])
+    for user in followers:
+        pref = prefs.get(user.pk) or Preference(user_id=user.pk)
+        if pref.delivery(Kind.PROGRAMME_ON_AIR) == Delivery.EMAIL:
+            queue_email(
+                user.email,
+                "broadcasts/email/on_air",
+                {"episode": episode, "programme": episode.programme, "user": user},
+            )
+    unread.forget(user.pk for user in followers)
 
 
 # --- live comments ----------------------------------------------------------------------

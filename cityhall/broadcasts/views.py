@@ -45,6 +45,7 @@ from cityhall.broadcasts.live import as_message, comments_after, viewers
 from cityhall.broadcasts.models import ArchiveStatus, Episode, Programme, ProgrammeFollow
 from cityhall.lib.files import serve_file
 from cityhall.lib.jst import JST, now_jst
+from cityhall.notifications.actions import do_mark_notifications_read
 
 VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 DAYS_SHOWN = 7
@@ -198,6 +199,7 @@ def _episode_page(
 @require_safe
 def episode(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = access_episode(request.user, episode_id)
+    do_mark_notifications_read(actor=request.user, episode=episode)
     if episode.archive_url and episode.has_ended() and not episode.is_cancelled:
         # An external archive plays inside the other service's frame, out of our sight:
         # opening its page is what we can count.

@@ -38,9 +38,11 @@ def do_mark_read(notification: Notification, *, actor: Any) -> Notification:
     return notification
 
 
-def do_mark_post_notifications_read(post: Any, *, actor: Any) -> int:
-    """The reader opened the post: what it notified them of is read (one UPDATE)."""
-    count = Notification.objects.filter(recipient=actor, post=post, read_at=None).update(
+def do_mark_notifications_read(*, actor: Any, post: Any = None, episode: Any = None) -> int:
+    """The reader opened the post or the episode: what it notified them of is read (one
+    UPDATE)."""
+    target = {"post": post} if post is not None else {"episode": episode}
+    count = Notification.objects.filter(recipient=actor, read_at=None, **target).update(
         read_at=timezone.now()
     )
     if count:
@@ -121,7 +123,7 @@ def _send_digest(pref: Preference, now: datetime) -> bool:
         Notification.objects.for_recipient(user)
         .unread()
         .filter(kind__in=pref.kinds_by(Delivery.DIGEST), created_at__lte=now)
-        .select_related("actor", "post__section", "comment")
+        .select_related("actor", "post__section", "comment", "episode__programme")
         .order_by("-created_at", "-id")
     )
     if pref.last_digest_at is not None:

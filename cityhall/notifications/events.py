@@ -187,11 +187,16 @@ def _deliver(rows: list[Notification], now: datetime) -> None:
 
 
 def target_url(notification: Notification) -> str:
+    if notification.episode_id is not None:
+        return reverse("broadcasts:episode", args=[notification.episode_id])
     url = reverse("posts:detail", args=[notification.post_id])
     return url + (f"#comment-{notification.comment_id}" if notification.comment_id else "")
 
 
 def excerpt(notification: Notification) -> str:
+    if notification.episode is not None:
+        return notification.episode.title
+    assert notification.post is not None
     text = notification.comment.body if notification.comment else notification.post.body
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"

@@ -56,12 +56,20 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("自分へのメンション")
     ANSWER_ACCEPTED = "answer_accepted", _("自分の回答が解決策に選ばれたとき")
     SECTION_POST = "section_post", _("フォローしている課の新しい投稿")
+    PROGRAMME_ON_AIR = "programme_on_air", _("フォローしている番組の放送開始")
 
 
 class Delivery(models.TextChoices):
     IN_APP = "in_app", _("サイト内のみ")
     EMAIL = "email", _("すぐにメール")
     DIGEST = "digest", _("まとめメールに含める")
+
+
+# A broadcast is news only while it is on air: no digest hours later.
+LIVE_DELIVERY = [
+    (Delivery.IN_APP.value, Delivery.IN_APP.label),
+    (Delivery.EMAIL.value, Delivery.EMAIL.label),
+]
 
 
 class Frequency(models.TextChoices):
@@ -72,14 +80,19 @@ class Frequency(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_recipient(self, user: Any) -> "NotificationQuerySet":
-        """The user's notifications whose post still exists and which they may still read
-        (someone who left a closed section no longer sees its titles)."""
+        """The user's notifications whose post or episode still exists and which they may
+        still read (someone who left a closed section no longer sees its titles; an archived
+        programme's episodes are for staff only)."""
+        from cityhall.broadcasts.models import Episode
         from cityhall.posts.models import Post
 
-        # EXISTS per notification walks the post's primary key: cheap for one member's
-        # notifications, whatever the number of posts. The rule is the posts app's own.
+        # EXISTS per notification walks a primary key: cheap for one member's notifications,
+        # whatever the number of posts. The rules are the posts and broadcasts apps' own.
         readable = Post.objects.visible_to(user).alive().filter(pk=OuterRef("post_id"))
-        return self.filter(recipient=user).filter(Exists(readable))
+        episodes = Episode.objects.filter(pk=OuterRef("episode_id"))
+        if not user.is_staff_member:
+            episodes = episodes.filter(programme__archived_at=None)
+        return self.filter(recipient=user).filter(Exists(readable) | Exists(episodes))
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at=None)
@@ -101,9 +114,15 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+    # What it is about: a post (and maybe one of its comments), or a broadcast episode.
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     comment = models.ForeignKey(
         "posts.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    episode = models.ForeignKey(
+        "broadcasts.Episode", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -122,9 +141,14 @@ class Notification(models.Model):
                 name="notif_unread_idx",
             ),
         ]
-        # One notification per member and target (a post, or a comment): an edit that re-adds
-        # a mention, or an answer accepted twice, does not notify again.
+        # One notification per member and target (a post, a comment or an episode): an edit
+        # that re-adds a mention, or an answer accepted twice, does not notify again.
         constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, episode=None)
+                | Q(post=None, comment=None, episode__isnull=False),
+                name="notif_one_target",
+            ),
             models.UniqueConstraint(
                 fields=["recipient", "post"],
                 condition=Q(comment=None),
@@ -134,6 +158,11 @@ class Notification(models.Model):
                 fields=["recipient", "comment"],
                 condition=Q(comment__isnull=False),
                 name="notif_once_per_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "episode"],
+                condition=Q(episode__isnull=False),
+                name="notif_once_per_episode",
             ),
         ]
 
@@ -176,6 +205,9 @@ class Preference(models.Model):
     )
     section_post = models.CharField(
         Kind.SECTION_POST.label, max_length=10, choices=Delivery.choices, default=Delivery.DIGEST
+    )
+    programme_on_air = models.CharField(
+        Kind.PROGRAMME_ON_AIR.label, max_length=10, choices=LIVE_DELIVERY, default=Delivery.EMAIL
     )
     digest_frequency = models.CharField(
         _("まとめメール"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY

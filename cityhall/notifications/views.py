@@ -32,7 +32,7 @@ SUGGESTIONS = 8
 def notification_list(request: SignedInRequest) -> HttpResponse:
     notifications = (
         Notification.objects.for_recipient(request.user)
-        .select_related("actor", "post__section")
+        .select_related("actor", "post__section", "episode__programme")
         .defer("post__body", "post__case_what", "post__case_outcome")
         .order_by("-created_at", "-id")
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cityhall.accounts.gate import SignedInRequest
 from cityhall.feed.actions import do_mark_post_read
 from cityhall.lib.markdown import render_markdown
-from cityhall.notifications.actions import do_mark_post_notifications_read
+from cityhall.notifications.actions import do_mark_notifications_read
 from cityhall.posts import access
 from cityhall.posts.actions import (
     do_accept_answer,
@@ -164,7 +164,7 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     user = request.user
     post = access.access_post(user, post_id, include_deleted=True)
     do_mark_post_read(post, actor=user)
-    do_mark_post_notifications_read(post, actor=user)
+    do_mark_notifications_read(actor=user, post=post)
     comments = list(
         post.comments.select_related("author__profile__organization").order_by("created_at", "id")
     )

@@ -9,6 +9,7 @@ from cityhall.broadcasts.models import Episode, Programme, ProgrammeFollow
 from cityhall.broadcasts.tests.conftest import make_episode
 from cityhall.broadcasts.views import player_embed
 from cityhall.lib.jst import JST, now_jst
+from cityhall.notifications.models import Delivery, Notification, Preference
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +152,49 @@ def test_followers_hear_once_when_an_episode_goes_on_air(
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "紅葉の回" in mail.outbox[0].subject
     assert f"/broadcasts/episodes/{episode.pk}/" in mail.outbox[0].body
+
+
+def test_followers_see_it_in_their_notifications_and_opening_the_episode_reads_it(
+    as_user, member, programme, django_capture_on_commit_callbacks
+):
+    ProgrammeFollow.objects.create(user=member, programme=programme)
+    episode = make_episode(programme, title="紅葉の回")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_announce_live_episodes(now_jst())
+    client = as_user(member)
+    html = client.get("/notifications/").content.decode()
+    assert f"番組「{programme.title}」の放送が始まりました：紅葉の回" in html
+    assert "未読 1 件" in html
+    notification = Notification.objects.get(recipient=member)
+    response = client.post(f"/notifications/{notification.pk}/open/")
+    assert response["Location"] == f"/broadcasts/episodes/{episode.pk}/"
+    notification.read_at = None
+    notification.save()
+    client.get(f"/broadcasts/episodes/{episode.pk}/")
+    assert "未読 0 件" in client.get("/notifications/").content.decode()
+
+
+def test_a_follower_who_chose_the_site_only_gets_no_mail(
+    as_user, member, programme, django_capture_on_commit_callbacks
+):
+    ProgrammeFollow.objects.create(user=member, programme=programme)
+    Preference.objects.create(user=member, programme_on_air=Delivery.IN_APP)
+    make_episode(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_announce_live_episodes(now_jst())
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=member, kind="programme_on_air").count() == 1
+
+
+def test_an_archived_programmes_notification_is_hidden_from_members(
+    as_user, member, programme
+):
+    ProgrammeFollow.objects.create(user=member, programme=programme)
+    make_episode(programme, title="紅葉の回")
+    do_announce_live_episodes(now_jst())
+    programme.archived_at = now_jst()
+    programme.save()
+    assert "紅葉の回" not in as_user(member).get("/notifications/").content.decode()
 
 
 def test_it_does_not_announce_an_episode_that_started_long_ago(member, programme):

@@ -124,15 +124,20 @@ def test_the_preferences_page_saves_choices_and_section_follows(as_user, member,
         "mention": "digest",
         "answer_accepted": "in_app",
         "section_post": "email",
+        "programme_on_air": "in_app",
         "digest_frequency": "weekly",
         "digest_hour": "21",
     }
+    assert client.post(
+        reverse("notifications:preferences"), {**data, "programme_on_air": "digest"}
+    ).status_code == 200  # a broadcast is never saved for the evening digest
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
     pref = Preference.objects.get(user=member)
-    assert (pref.post_reply, pref.comment_reply, pref.digest_frequency, pref.digest_hour) == (
-        "in_app", "email", "weekly", 21,
-    )  # fmt: skip
+    assert (
+        pref.post_reply, pref.comment_reply, pref.programme_on_air, pref.digest_frequency,
+        pref.digest_hour,
+    ) == ("in_app", "email", "in_app", "weekly", 21)  # fmt: skip
     assert SectionMute.objects.filter(user=member, section=section).exists()
     client.post(reverse("notifications:preferences"), {**data, "followed": [str(section.pk)]})
     assert not SectionMute.objects.filter(user=member, section=section).exists()
