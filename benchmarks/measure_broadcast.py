@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import secrets
 import shutil
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -83,17 +82,6 @@ def set_up(members: int, seed: int, people: int) -> dict[str, Any]:
     for stale in (DB_PATH, Path(f"{DB_PATH}-wal"), Path(f"{DB_PATH}-shm")):
         stale.unlink(missing_ok=True)
     shutil.copyfile(base.path, DB_PATH)
-    # The broadcasts tables are rebuilt from the current migrations, so a copy of a database
-    # built before a migration was edited in place still matches the models.
-    with sqlite3.connect(DB_PATH) as db:
-        tables = db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name LIKE 'broadcasts\\_%' ESCAPE '\\'"
-        ).fetchall()
-        for (table,) in tables:
-            db.execute(f'DROP TABLE "{table}"')
-        db.execute("DELETE FROM django_migrations WHERE app = 'broadcasts'")
-    db.close()
     run_manage(Database(members, seed, DB_PATH), "migrate", "--noinput")
     os.environ.update(django_env())
     sys.path.insert(0, str(ROOT))

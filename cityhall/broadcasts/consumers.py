@@ -13,14 +13,13 @@ and catch-up touch the database or the cache, in one thread hop each.
 
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.consumer import get_handler_name
 from django.http import Http404
 
 from cityhall.broadcasts import live
 from cityhall.realtime.consumers import may_connect, user_group
-
 
 SOCKET_ONLY = {"comments.batch", "comment.deleted", "viewers.changed"}
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from cityhall.broadcasts.models import LiveComment
-from cityhall.realtime.send import group_send, server_loop
+from cityhall.realtime.send import group_send, sender_loop
 
 logger = logging.getLogger(__name__)
 CATCH_UP_LIMIT = 200  # a reconnecting viewer gets at most the last 200 comments
@@ -59,7 +59,7 @@ def publish(episode_id: int, event: dict[str, Any]) -> None:
 
 # Comments travel in small batches: at 50 comments a second to 3,000 viewers, one message per
 # comment and viewer is 150,000 sends a second; a batch every quarter second is 12,000. Each
-# server process gathers the comments its pages accepted and sends them together.
+# process gathers the comments its pages accepted and sends them together.
 BATCH_SECONDS = 0.25
 _batches: dict[int, list[dict[str, Any]]] = {}
 _batch_viewers: dict[int, int] = {}
@@ -75,11 +75,11 @@ def comments_event(comments: list[dict[str, Any]], count: int | None) -> dict[st
 
 
 def publish_comment(episode_id: int, comment: dict[str, Any]) -> None:
-    """After commit: into this process's batch for the episode, or straight out when the
-    page does not run inside the ASGI server (gunicorn, commands, tests)."""
+    """After commit: into this process's batch for the episode, or straight out where sends
+    run at once (the in-process layer outside the server: tests, commands)."""
 
     def send() -> None:
-        loop = server_loop()
+        loop = sender_loop()
         count = viewers(episode_id)
         if loop is None:
             group_send(episode_group(episode_id), comments_event([comment], count))

@@ -12,6 +12,7 @@ most `expiry` seconds, and a viewer with `capacity` messages waiting misses the 
 
 import asyncio
 import time
+from contextlib import suppress
 from copy import deepcopy
 from typing import Any
 
@@ -37,7 +38,5 @@ class LocalChannelLayer(InMemoryChannelLayer):
             queue = self.channels.setdefault(
                 channel, asyncio.Queue(maxsize=self.get_capacity(channel))
             )
-            try:
+            with suppress(asyncio.QueueFull):  # as channels does: that viewer misses this one
                 queue.put_nowait(item)
-            except asyncio.QueueFull:  # as channels does: that viewer misses this message
-                pass

@@ -1,5 +1,7 @@
+import asyncio
+import threading
+
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
 from django.test import Client
@@ -14,18 +16,29 @@ from cityhall.realtime.consumers import user_group
 
 @pytest.fixture
 def listener():
-    """A channel in the member's group, to see the events an action sends."""
+    """A channel in the member's group, to see the events an action sends. It lives on an event
+    loop of its own, as a server's consumers do (the Redis pub/sub layer keeps channels per
+    loop)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
+
+    def run(coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
+
+    channel = run(layer.new_channel())
 
     def join(user):
-        async_to_sync(layer.group_add)(user_group(user.pk), channel)
+        run(layer.group_add(user_group(user.pk), channel))
 
     def received():
-        return async_to_sync(layer.receive)(channel)
+        return run(asyncio.wait_for(layer.receive(channel), 5))
 
     join.received = received
-    return join
+    yield join
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
 
 
 def test_it_ends_every_session_of_the_member_at_once(

@@ -186,9 +186,7 @@ def test_a_follower_who_chose_the_site_only_gets_no_mail(
     assert Notification.objects.filter(recipient=member, kind="programme_on_air").count() == 1
 
 
-def test_an_archived_programmes_notification_is_hidden_from_members(
-    as_user, member, programme
-):
+def test_an_archived_programmes_notification_is_hidden_from_members(as_user, member, programme):
     ProgrammeFollow.objects.create(user=member, programme=programme)
     make_episode(programme, title="紅葉の回")
     do_announce_live_episodes(now_jst())

@@ -128,9 +128,12 @@ def test_the_preferences_page_saves_choices_and_section_follows(as_user, member,
         "digest_frequency": "weekly",
         "digest_hour": "21",
     }
-    assert client.post(
-        reverse("notifications:preferences"), {**data, "programme_on_air": "digest"}
-    ).status_code == 200  # a broadcast is never saved for the evening digest
+    assert (
+        client.post(
+            reverse("notifications:preferences"), {**data, "programme_on_air": "digest"}
+        ).status_code
+        == 200
+    )  # a broadcast is never saved for the evening digest
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
     pref = Preference.objects.get(user=member)
