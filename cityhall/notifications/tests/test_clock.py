@@ -47,3 +47,27 @@ def test_it_registers_the_daily_purge_and_runs_it_from_the_command(capsys):
     assert "members.purge_expired_applications" in JOBS
     call_command("tick")
     assert "members.purge_expired_applications: 0" in capsys.readouterr().out
+
+
+def test_the_clock_loop_survives_a_round_that_cannot_reach_the_database(monkeypatch, capsys):
+    rounds = iter([RuntimeError("database is locked"), {"test.ok": 1}])
+
+    def run_due_jobs(force=False):
+        outcome = next(rounds)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    slept: list = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) == 2:  # stop after the second round
+            raise KeyboardInterrupt
+
+    command = "cityhall.notifications.management.commands.tick"
+    monkeypatch.setattr(f"{command}.run_due_jobs", run_due_jobs)
+    monkeypatch.setattr(f"{command}.time.sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("tick", "--loop", "60")
+    assert "test.ok: 1" in capsys.readouterr().out

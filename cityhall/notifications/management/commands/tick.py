@@ -1,9 +1,12 @@
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from cityhall.notifications.clock import run_due_jobs
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -17,7 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, loop: int, force: bool, **options: Any) -> None:
         while True:
-            for name, result in run_due_jobs(force=force).items():
+            try:
+                results = run_due_jobs(force=force)
+            except Exception:  # the database unreachable or not migrated: the next round retries
+                if not loop:
+                    raise
+                logger.exception("the clock could not run its jobs; retrying in %s s", loop)
+                results = {}
+            for name, result in results.items():
                 failed = isinstance(result, Exception)
                 style = self.style.ERROR if failed else self.style.SUCCESS
                 self.stdout.write(style(f"{name}: {result!r}"))
