@@ -439,6 +439,9 @@ MATRIX: dict[str, Row] = {
     "broadcasts:archive_media": Row(
         named("broadcasts:archive_media", obj("episode")), members_only(NOT_FOUND)
     ),
+    "broadcasts:archive_audio": Row(
+        named("broadcasts:archive_audio", obj("episode")), members_only(NOT_FOUND)
+    ),
     # The episode here is on air: there is no archive to have played yet.
     "broadcasts:played": Row(
         named("broadcasts:played", obj("episode")), members_only(BAD), method="post"

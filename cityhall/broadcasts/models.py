@@ -130,6 +130,8 @@ class Episode(models.Model):
     stream_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     stream_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     archive_file = models.FileField(upload_to="broadcasts/archives/", blank=True, editable=False)
+    # The sound alone (AAC in MP4), for listening like the radio on a phone's data plan.
+    archive_audio = models.FileField(upload_to="broadcasts/archives/", blank=True, editable=False)
     archive_status = models.CharField(
         max_length=12, choices=ArchiveStatus.choices, default=ArchiveStatus.NONE, editable=False
     )

@@ -113,14 +113,13 @@ def do_queue_archive(episode: Episode, recording: Path) -> None:
 
 @task()
 def make_archive(episode_id: int, recording: str) -> str:
-    """Remux a recording into a streamable MP4 and attach it to the episode."""
+    """Remux a recording into a streamable MP4 and attach it to the episode, with its sound
+    alone beside it when the recording has any."""
     episode = Episode.objects.get(pk=episode_id)
     source = Path(recording)
-    target = source.with_suffix(".mp4")
-    command = [settings.FFMPEG, "-nostdin", "-y", "-loglevel", "error", "-i", str(source)]
-    command += ["-c", "copy", "-movflags", "+faststart", str(target)]
+    target, audio = source.with_suffix(".mp4"), source.with_suffix(".m4a")
     try:
-        subprocess.run(command, check=True, capture_output=True, timeout=REMUX_TIMEOUT)  # noqa: S603
+        _remux(source, target, ["-c", "copy"])
     except (OSError, subprocess.SubprocessError) as error:
         detail = getattr(error, "stderr", b"") or b""
         logger.exception("archive of episode %s failed", episode_id)
@@ -129,11 +128,26 @@ def make_archive(episode_id: int, recording: str) -> str:
             archive_error=(str(error) + "\n" + detail.decode(errors="replace"))[:2000],
         )
         return ArchiveStatus.FAILED
+    try:
+        _remux(source, audio, ["-vn", "-c:a", "copy"])
+    except (OSError, subprocess.SubprocessError):  # no sound track: the video alone will do
+        logger.warning("episode %s: no audio-only archive", episode_id, exc_info=True)
+        audio.unlink(missing_ok=True)
     with target.open("rb") as handle:
         episode.archive_file.save(f"episode-{episode.pk}.mp4", File(handle), save=False)
+    if audio.is_file():
+        with audio.open("rb") as handle:
+            episode.archive_audio.save(f"episode-{episode.pk}.m4a", File(handle), save=False)
     episode.archive_status = ArchiveStatus.READY
-    episode.save(update_fields=["archive_file", "archive_status"])
-    target.unlink(missing_ok=True)
-    source.unlink(missing_ok=True)
+    episode.save(update_fields=["archive_file", "archive_audio", "archive_status"])
+    for done in (target, audio, source):
+        done.unlink(missing_ok=True)
     record("broadcasts.archive.ready", actor=None, target=episode)
     return ArchiveStatus.READY
+
+
+def _remux(source: Path, target: Path, streams: list[str]) -> None:
+    """Copy streams into an MP4 with its index at the front (no re-encoding)."""
+    command = [settings.FFMPEG, "-nostdin", "-y", "-loglevel", "error", "-i", str(source)]
+    command += [*streams, "-movflags", "+faststart", str(target)]
+    subprocess.run(command, check=True, capture_output=True, timeout=REMUX_TIMEOUT)  # noqa: S603

@@ -21,6 +21,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/delete/", views.delete_comment, name="delete_comment"),
     path("comments/<int:comment_id>/mute/", views.mute, name="mute"),
     path("episodes/<int:episode_id>/archive/", views.archive_media, name="archive_media"),
+    path("episodes/<int:episode_id>/archive/audio/", views.archive_audio, name="archive_audio"),
     path("episodes/<int:episode_id>/played/", views.played, name="played"),
     path("rtmp/publish/", rtmp_views.publish, name="rtmp_publish"),
     path("rtmp/publish-done/", rtmp_views.publish_done, name="rtmp_publish_done"),

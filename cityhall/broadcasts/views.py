@@ -379,6 +379,14 @@ def archive_media(request: SignedInRequest, episode_id: int) -> HttpResponseBase
     return serve_file(request, episode.archive_file, filename=f"episode-{episode.pk}.mp4")
 
 
+def archive_audio(request: SignedInRequest, episode_id: int) -> HttpResponseBase:
+    """The same recording's sound alone, for the audio-only mode, on the same terms."""
+    episode = access_episode(request.user, episode_id)
+    if episode.archive_status != ArchiveStatus.READY or not episode.archive_audio:
+        raise Http404
+    return serve_file(request, episode.archive_audio, filename=f"episode-{episode.pk}.m4a")
+
+
 @require_POST
 def played(request: SignedInRequest, episode_id: int) -> HttpResponse:
     """The archive player's first "play" (sent by the page's script): counts the listener."""

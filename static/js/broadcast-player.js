@@ -16,13 +16,31 @@
       }
     }
     // Audio only: the picture is hidden, the sound keeps playing (listening like the radio).
+    // An archive with its sound alone switches to that file, from the same moment, so the
+    // phone stops downloading the picture. The choice is remembered on this device.
     var toggle = document.querySelector("[data-audio-only]");
+    var videoSrc = video.getAttribute("src");
+    var switchTo = function (src) {
+      var at = video.currentTime, playing = !video.paused;
+      video.src = src;
+      video.addEventListener("loadedmetadata", function () {
+        video.currentTime = at;
+        if (playing) video.play();
+      }, { once: true });
+    };
+    var audioOnly = function (on) {
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      video.closest("[data-player]").classList.toggle("player--audio", on);
+      if (video.dataset.audioSrc) switchTo(on ? video.dataset.audioSrc : videoSrc);
+      try { localStorage.setItem("cityhall.audioOnly", on ? "1" : ""); } catch (e) { /* private mode */ }
+    };
     if (toggle) {
       toggle.addEventListener("click", function () {
-        var on = toggle.getAttribute("aria-pressed") !== "true";
-        toggle.setAttribute("aria-pressed", on ? "true" : "false");
-        video.closest("[data-player]").classList.toggle("player--audio", on);
+        audioOnly(toggle.getAttribute("aria-pressed") !== "true");
       });
+      var remembered = "";
+      try { remembered = localStorage.getItem("cityhall.audioOnly") || ""; } catch (e) { /* private mode */ }
+      if (remembered) audioOnly(true);
     }
     document.querySelectorAll("[data-seek]").forEach(function (button) {
       button.addEventListener("click", function () {

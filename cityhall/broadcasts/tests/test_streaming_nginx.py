@@ -168,3 +168,7 @@ def test_a_broadcast_reaches_members_only_and_becomes_an_archive(nginx, live_ser
     assert part.status == 206 and len(part.body) == 100
     assert part.headers["Content-Type"] == "video/mp4"
     assert get(archive).status == 302  # anonymous: sent to sign in
+    sound = get(f"{archive}audio/", session)
+    assert sound.status == 200 and sound.headers["Content-Type"] == "audio/mp4"
+    assert 1000 < len(sound.body) < len(get(archive, session).body) / 2  # far less to download
+    assert get(f"{archive}audio/").status == 302
