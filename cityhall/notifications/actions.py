@@ -39,8 +39,11 @@ def do_mark_read(notification: Notification, *, actor: Any) -> Notification:
 
 
 def do_mark_notifications_read(*, actor: Any, post: Any = None, episode: Any = None) -> int:
-    """The reader opened the post or the episode: what it notified them of is read (one
-    UPDATE)."""
+    """The reader opened the post or the episode: what it notified them of is read. A member
+    with nothing unread (the bell's cached count) writes nothing: thousands open a live
+    episode at once, and each UPDATE would queue for SQLite's write lock."""
+    if not unread.unread_count(actor):
+        return 0
     target = {"post": post} if post is not None else {"episode": episode}
     count = Notification.objects.filter(recipient=actor, read_at=None, **target).update(
         read_at=timezone.now()

@@ -75,10 +75,10 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     if loop is None:
         async_to_sync(layer.group_send)(group, event)
         return
-    run_on(loop, layer.group_send(group, event))
+    _run_on(loop, layer.group_send(group, event))
 
 
-def run_on(loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
+def _run_on(loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
     """Run a coroutine on that loop without waiting for it; failures are logged."""
     future = asyncio.run_coroutine_threadsafe(coroutine, loop)
     _pending.add(future)
