@@ -39,7 +39,9 @@ assets:
 	cp frontend/node_modules/@digital-go-jp/design-tokens/LICENSE static/vendor/design-tokens/LICENSE
 	cp frontend/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
 	cp frontend/node_modules/htmx.org/LICENSE static/vendor/htmx/LICENSE
-	cp frontend/node_modules/hls.js/dist/hls.light.min.js static/vendor/hls/hls.light.min.js
+	# The source map is not vendored: drop its reference, or collectstatic's manifest fails on it.
+	sed '/^\/\/# sourceMappingURL=/d' frontend/node_modules/hls.js/dist/hls.light.min.js \
+		> static/vendor/hls/hls.light.min.js
 	cp frontend/node_modules/hls.js/LICENSE static/vendor/hls/LICENSE
 
 ## make messages: extract and compile translations (needs GNU gettext).

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="no worker, no clock")
 
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
-        if not settings.DEBUG:
+        if settings.STATIC_MANIFEST:
             call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
         uvicorn = [python, "-m", "uvicorn", "cityhall.asgi:application"]
