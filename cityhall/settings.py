@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    "cityhall.core",
     "cityhall.accounts",
     "cityhall.organizations",
     "cityhall.members",

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall import testing
-from cityhall.broadcasts.management.commands.write_nginx_config import RTMP_MODULE, write_config
+from cityhall.core.management.commands.write_nginx_config import RTMP_MODULE, write_config
 from cityhall.broadcasts.models import ArchiveStatus, Episode
 from cityhall.broadcasts.tests.conftest import make_programme
 
@@ -95,6 +95,7 @@ def nginx(live_server, settings, tmp_path):
         tmp_path / "nginx" / "nginx.conf",
         app_url=live_server.url,
         http_port=http_port,
+        rtmp=True,
         rtmp_port=rtmp_port,
         user="root" if os.geteuid() == 0 else "",
     )
