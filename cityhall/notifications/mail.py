@@ -1,12 +1,14 @@
 """Sending mail: queue it with the change, deliver it from the background worker."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
@@ -14,7 +16,14 @@ from django.utils.translation import override
 from cityhall.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+Status = OutboundEmail.Status
 MAX_ATTEMPTS = 8
+# How long one worker may spend on one mail before another may take it over: well beyond
+# EMAIL_TIMEOUT for each step of an SMTP conversation.
+CLAIM_LEASE = timedelta(minutes=5)
+# A new row's own task normally sends it within seconds; the sweep waits this long first.
+TASK_GRACE = timedelta(minutes=2)
+SWEEP_BATCH = 500
 
 
 def queue_email(to: str, template: str, context: dict[str, Any]) -> OutboundEmail:
@@ -43,38 +52,70 @@ def _enqueue(mail_id: int, delay: timedelta | None = None) -> None:
 
 
 def deliver(mail_id: int) -> bool:
-    """Send one queued mail. On failure, schedule a retry with backoff. True when sent."""
-    with transaction.atomic():
-        mail = OutboundEmail.objects.select_for_update().filter(pk=mail_id).first()
-        if mail is None or mail.status == OutboundEmail.Status.SENT:
-            return True
-        mail.attempts += 1
-        try:
-            EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to]).send()
-        except Exception as error:  # any transport error: keep the mail and retry later
-            logger.warning("mail %s not sent (attempt %s): %s", mail.pk, mail.attempts, error)
-            delay = timedelta(minutes=min(2**mail.attempts, 240))
-            mail.last_error = str(error)[:1000]
-            mail.status = (
-                OutboundEmail.Status.FAILED
-                if mail.attempts >= MAX_ATTEMPTS
-                else OutboundEmail.Status.QUEUED
-            )
-            mail.next_attempt_at = timezone.now() + delay
-            mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            if mail.status == OutboundEmail.Status.QUEUED:
-                transaction.on_commit(lambda: _enqueue(mail_id, delay))
-            return False
-        mail.status = OutboundEmail.Status.SENT
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return True
+    """Send one queued mail; on failure, schedule a retry with backoff. True when it is sent
+    (or was already).
+
+    The row is claimed and committed before the mail server is contacted, and the result is
+    recorded after: no database lock is held while SMTP talks (a hanging server must not stop
+    members' writes on SQLite), and two workers never send the same row. A worker that dies
+    mid-send leaves a claim that expires; `sweep_outbox` then hands the row on. The one window
+    left is a crash between the server accepting the mail and the row being marked sent: that
+    mail goes out twice rather than never.
+    """
+    now = timezone.now()
+    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    claimed = OutboundEmail.objects.filter(unclaimed, pk=mail_id, status=Status.QUEUED).update(
+        claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return OutboundEmail.objects.filter(pk=mail_id, status=Status.SENT).exists() or (
+            not OutboundEmail.objects.filter(pk=mail_id).exists()
+        )
+    mail = OutboundEmail.objects.get(pk=mail_id)
+    try:
+        EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to]).send()
+    except Exception as error:  # any transport error: keep the mail and retry later
+        logger.warning("mail %s not sent (attempt %s): %s", mail.pk, mail.attempts, error)
+        delay = timedelta(minutes=min(2**mail.attempts, 240))
+        status = Status.FAILED if mail.attempts >= MAX_ATTEMPTS else Status.QUEUED
+        OutboundEmail.objects.filter(pk=mail_id).update(
+            status=status,
+            last_error=str(error)[:1000],
+            next_attempt_at=timezone.now() + delay,
+            claimed_until=None,
+        )
+        if status == Status.QUEUED:
+            _enqueue(mail_id, delay)
+        return False
+    OutboundEmail.objects.filter(pk=mail_id).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error="", claimed_until=None
+    )
+    return True
+
+
+def due_mail(now: datetime) -> QuerySet[OutboundEmail]:
+    """Queued rows nobody is sending whose time has come: retries that are due, and rows whose
+    task was lost (a crash right after commit, a worker killed mid-send)."""
+    return OutboundEmail.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - TASK_GRACE),
+        status=Status.QUEUED,
+    )
+
+
+def sweep_outbox(now: datetime) -> int:
+    """Hand every due row to the worker again (run by the clock every minute). The row's next
+    attempt moves one lease ahead, so a dead worker gets one new task per row per lease, not
+    one a minute; claims keep a row from being sent twice whichever task runs."""
+    ids = list(due_mail(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    OutboundEmail.objects.filter(pk__in=ids).update(next_attempt_at=now + CLAIM_LEASE)
+    for mail_id in ids:
+        transaction.on_commit(partial(_enqueue, mail_id))
+    return len(ids)
 
 
 def retry_due() -> int:
-    """Send every queued mail whose retry time has come (run by `manage.py send_queued_mail`)."""
-    due = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=timezone.now()
-    ).values_list("pk", flat=True)
-    return sum(deliver(pk) for pk in list(due))
+    """Send every due mail from this process (`manage.py send_queued_mail`, by hand)."""
+    ids = list(due_mail(timezone.now()).order_by("pk").values_list("pk", flat=True))
+    return sum(deliver(pk) for pk in ids)

@@ -25,6 +25,10 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set while one worker is talking to the mail server about this row; a worker that died
+    # mid-send leaves it in the past, and the sweep hands the row to another (cityhall/
+    # notifications/mail.py).
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("送信メール")
