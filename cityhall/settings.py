@@ -1,5 +1,6 @@
 """One settings file, driven by the environment. docs/configuration.md lists every variable."""
 
+import ipaddress
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -203,10 +204,29 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "cityhall.lib.errors.csrf_failure"
 
-# Login throttling: failures allowed per address and per IP within the window (seconds).
+# Login throttling (docs/decisions.md, "Sign-in limits"). Within the window (seconds): failures
+# allowed for one address from one client before that pair waits the window out; as many for an
+# address from anywhere, after which each attempt from a device the account has not signed in on
+# waits a doubling delay of up to LOGIN_FAILURE_MAX_DELAY seconds; and a high cap per client IP.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 30)
+LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 100)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_FAILURE_MAX_DELAY = env_int("LOGIN_FAILURE_MAX_DELAY", 5 * 60)
+
+
+def _trusted_proxies(proxies: list[str]) -> list[str]:
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as error:
+            message = f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network."
+            raise ImproperlyConfigured(message) from error
+    return proxies
+
+
+# Reverse proxies whose X-Forwarded-For names the client (IPs or CIDR networks, e.g. 127.0.0.1
+# for nginx on this machine). Empty: REMOTE_ADDR is the client (cityhall/lib/client.py).
+TRUSTED_PROXIES = _trusted_proxies(env_list("TRUSTED_PROXIES"))
 
 # Links sent by mail.
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 48

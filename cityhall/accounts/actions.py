@@ -93,24 +93,14 @@ def do_record_login_throttled(email: str, *, ip: str | None, limit: str) -> None
 
 @transaction.atomic
 def do_send_sign_in_link(email: str) -> None:
-    """Anyone may ask. Accounts without a usable password (applicants, rejected applicants,
-    members not yet activated) get a single-use sign-in link; others a reminder to use their
-    password. Unknown addresses get nothing, and the caller never learns which case applied."""
+    """Anyone may ask. Every active account gets a single-use sign-in link: applicants and
+    members without a password sign in this way, and members with one use it when password
+    sign-in is slowed down by someone guessing. Unknown addresses get nothing, and the caller
+    never learns which case applied."""
     user = find_account(email)
     if user is None or not _mail_allowed("sign-in-mail", user.email):
         return
-    if user.has_usable_password():
-        queue_email(
-            user.email,
-            "accounts/email/use_password",
-            {
-                "user": user,
-                "login_url": _url("accounts:login"),
-                "reset_url": _url("accounts:password_reset"),
-            },
-        )
-    else:
-        _queue_sign_in_link(user)
+    _queue_sign_in_link(user)
 
 
 def _queue_sign_in_link(user: User) -> None:

@@ -11,14 +11,31 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from cityhall.accounts.forms import PasswordChangeForm, PasswordResetRequestForm, SetPasswordForm
 from cityhall.accounts.gate import SignedInRequest, public
+from cityhall.accounts.throttle import PASSWORD_RESET_LIMIT
+from cityhall.lib.client import client_ip
+from cityhall.lib.errors import retry_when, too_many_requests
 
-password_reset = public(
-    auth_views.PasswordResetView.as_view(
-        form_class=PasswordResetRequestForm,
-        template_name="accounts/password_reset.html",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, limited per address and client (answered with 429)."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        until = PASSWORD_RESET_LIMIT.take(form.cleaned_data["email"], client_ip(self.request))
+        if until is None:
+            return super().form_valid(form)
+        throttled = _(
+            "再設定のお申し込みが続いたため、少しお待ちいただいています。"
+            "%(when)sにもう一度お試しください。"
+        ) % {"when": retry_when(until)}
+        context = self.get_context_data(form=form, throttled=throttled)
+        return too_many_requests(self.request, self.template_name, context, until)
+
+
+password_reset = public(PasswordResetView.as_view())
 password_reset_done = public(
     auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_done.html",

@@ -8,57 +8,90 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cityhall.accounts.actions import do_record_login_throttled
+from cityhall.accounts.device_cookie import known_device
 from cityhall.accounts.gate import second_factor_required
 from cityhall.accounts.models import User
-from cityhall.accounts.throttle import Counter, first_blocked
+from cityhall.accounts.throttle import Backoff, Counter, first_blocked
 from cityhall.accounts.two_factor import session_verified
-from cityhall.lib.jst import to_jst
+from cityhall.lib.client import client_ip
+from cityhall.lib.errors import retry_when
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def _pair(email: str, ip: str, device: str | None) -> Counter:
+    """Failures for this address from this client: the known device, else the IP address."""
+    client = f"device:{device}" if device else ip
+    return Counter(
+        "login-account-client",
+        f"{email}|{client}",
+        limit=settings.LOGIN_FAILURE_LIMIT,
+        window=settings.LOGIN_FAILURE_WINDOW,
+    )
 
 
-def _counters(email: str, ip: str) -> list[Counter]:
-    window = settings.LOGIN_FAILURE_WINDOW
-    return [
-        Counter("login-email", email, limit=settings.LOGIN_FAILURE_LIMIT, window=window),
-        Counter("login-ip", ip, limit=settings.LOGIN_FAILURE_IP_LIMIT, window=window),
-    ]
+def _account(email: str) -> Backoff:
+    """Failures for this address from anywhere: slows guessing down, never locks."""
+    return Backoff(
+        "login-account",
+        email,
+        limit=settings.LOGIN_FAILURE_LIMIT,
+        window=settings.LOGIN_FAILURE_WINDOW,
+        max_delay=settings.LOGIN_FAILURE_MAX_DELAY,
+    )
+
+
+def _client(ip: str) -> Counter:
+    """Failures from one IP address across accounts: a high safety net."""
+    return Counter(
+        "login-ip",
+        ip,
+        limit=settings.LOGIN_FAILURE_IP_LIMIT,
+        window=settings.LOGIN_FAILURE_WINDOW,
+    )
 
 
 def retry_message(until: datetime) -> str:
-    """The same words whether or not the address exists."""
-    when = date_format(to_jst(until), _("n月j日 H:i"))
+    """The same words whether or not the address exists, and whichever limit applied."""
     return _(
-        "ログインに続けて失敗したため、安全のため一時的にログインを止めています。"
-        "%(when)s 以降にもう一度お試しください。パスワードを忘れた場合は再設定できます。"
-    ) % {"when": when}
+        "ログインの失敗が続いたため、安全のため少しお待ちいただいています。"
+        "%(when)sにもう一度お試しください。"
+        "すぐにログインしたい場合は、メールで届くログイン用リンクをお使いください。"
+    ) % {"when": retry_when(until)}
 
 
 @dataclass
 class SignInResult:
     user: User | None = None
     error: str = ""
+    retry_at: datetime | None = None  # set when a limit refused the attempt
 
 
 def sign_in_with_password(request: HttpRequest, email: str, password: str) -> SignInResult:
-    """Check the password unless this address or IP is throttled; sign in on success."""
+    """Check the password unless a limit says to wait; sign in on success.
+
+    Three limits (docs/decisions.md): failures for the address from this client, which then
+    waits out the window; failures for the address from anywhere, which only space attempts
+    out, and not for a device the account has signed in on before; failures from the client's
+    IP address across accounts, a high safety net (not for a known device either).
+    """
     ip = client_ip(request)
-    counters = _counters(email, ip)
+    device = known_device(request, email)
+    pair, account = _pair(email, ip, device), _account(email)
+    counters = [pair] if device else [pair, _client(ip)]
     blocked = first_blocked(counters)
+    if blocked is None and device is None and (turn := account.take_turn()) is not None:
+        blocked = (account, turn)
     if blocked is None:
         user = authenticate(request, email=email, password=password)
         if user is not None:
-            counters[0].reset()  # the IP counter stays: others may be guessing from there
+            # Only this client's count: others may still be guessing at the account.
+            pair.reset()
             login(request, user)
             return SignInResult(user=user)
-        for counter in counters:
+        for counter in [*counters, account]:
             counter.fail()
         blocked = first_blocked(counters)
         if blocked is None:
@@ -66,7 +99,7 @@ def sign_in_with_password(request: HttpRequest, email: str, password: str) -> Si
     counter, until = blocked
     if counter.first_block():
         do_record_login_throttled(email, ip=ip, limit=counter.kind)
-    return SignInResult(error=retry_message(until))
+    return SignInResult(error=retry_message(until), retry_at=until)
 
 
 def safe_next(request: HttpRequest, default: str | None = None) -> str:

@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cityhall.accounts import actions, tokens
+from cityhall.accounts.device_cookie import remember_device
 from cityhall.accounts.export import personal_data
 from cityhall.accounts.forms import EmailOnlyForm, LoginForm
 from cityhall.accounts.gate import SignedInRequest, public
 from cityhall.accounts.signin import after_sign_in_url, safe_next, sign_in_with_password
+from cityhall.accounts.throttle import SIGN_IN_LINK_LIMIT
+from cityhall.lib.client import client_ip
+from cityhall.lib.errors import retry_when, too_many_requests
 
 
 @public
@@ -22,14 +26,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(after_sign_in_url(request, request.user))
     form = LoginForm(request.POST or None)
+    context = {"form": form, "next": safe_next(request, "")}
     if request.method == "POST" and form.is_valid():
         result = sign_in_with_password(
             request, form.cleaned_data["email"], form.cleaned_data["password"]
         )
         if result.user is not None:
-            return redirect(after_sign_in_url(request, result.user))
+            response = redirect(after_sign_in_url(request, result.user))
+            remember_device(request, response, result.user)
+            return response
+        if result.retry_at is not None:
+            context["throttled"] = result.error
+            return too_many_requests(request, "accounts/login.html", context, result.retry_at)
         form.add_error(None, result.error)
-    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+    return render(request, "accounts/login.html", context)
 
 
 @public
@@ -45,7 +55,16 @@ def login_link(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the address is known."""
     form = EmailOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.do_send_sign_in_link(form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        until = SIGN_IN_LINK_LIMIT.take(email, client_ip(request))
+        if until is not None:
+            throttled = _(
+                "ログイン用リンクのお申し込みが続いたため、少しお待ちいただいています。"
+                "%(when)sにもう一度お試しください。"
+            ) % {"when": retry_when(until)}
+            context = {"form": form, "throttled": throttled}
+            return too_many_requests(request, "accounts/login_link.html", context, until)
+        actions.do_send_sign_in_link(email)
         return redirect("accounts:login_link_sent")
     return render(request, "accounts/login_link.html", {"form": form})
 
@@ -72,7 +91,9 @@ def login_link_use(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)
     login(request, user, backend="cityhall.accounts.backends.EmailBackend")
-    return redirect(after_sign_in_url(request, user))
+    response = redirect(after_sign_in_url(request, user))
+    remember_device(request, response, user)
+    return response
 
 
 def settings_view(request: SignedInRequest) -> HttpResponse:

@@ -1,7 +1,42 @@
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cityhall.lib.jst import to_jst
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent from a page left open too long (or from elsewhere): say so plainly."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _seconds_until(until: datetime) -> int:
+    return max(1, math.ceil((until - timezone.now()).total_seconds()))
+
+
+def retry_when(until: datetime) -> str:
+    """When to try again, in words: "30秒後" for a short wait, else "7月1日 12:05 以降"
+    (rounded up to the minute, so that trying at the time shown works)."""
+    seconds = _seconds_until(until)
+    if seconds < 120:
+        return _("%(seconds)s秒後") % {"seconds": seconds}
+    minute = to_jst(until).replace(second=0, microsecond=0)
+    if minute < until:
+        minute += timedelta(minutes=1)
+    return _("%(time)s 以降") % {"time": date_format(minute, _("n月j日 H:i"))}
+
+
+def too_many_requests(
+    request: HttpRequest, template: str, context: dict[str, Any], until: datetime
+) -> HttpResponse:
+    """The form again, as typed, with `throttled` (the explanation) for its page to show;
+    HTTP 429 with Retry-After, so that scripts back off too."""
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(_seconds_until(until))
+    return response

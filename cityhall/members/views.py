@@ -11,6 +11,9 @@ from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest, public, signed_in
 from cityhall.accounts.models import User
+from cityhall.accounts.throttle import RequestLimit
+from cityhall.lib.client import client_ip
+from cityhall.lib.errors import retry_when, too_many_requests
 from cityhall.members import onboarding, tokens
 from cityhall.members.access import (
     access_application,
@@ -30,6 +33,9 @@ from cityhall.members.forms import ActivationForm, ApplicationForm, ReplyForm
 from cityhall.members.models import MembershipApplication
 
 Status = MembershipApplication.Status
+# Applications from one client (several colleagues may apply from one office network) and for
+# one address from one client; each sends mail, so a flood is stopped with a 429.
+APPLICATION_LIMIT = RequestLimit("application", per_address=3, per_client=20, window=60 * 60)
 BACKEND = "cityhall.accounts.backends.EmailBackend"
 LinkState = tokens.LinkState
 
@@ -46,6 +52,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ApplicationForm(request.POST)
         if form.is_valid():
+            until = APPLICATION_LIMIT.take(form.cleaned_data["email"], client_ip(request))
+            if until is not None:
+                throttled = _(
+                    "短い間に申請が続いたため、少しお待ちいただいています。入力した内容は残っています。"
+                    "%(when)sにもう一度「申請する」を押してください。"
+                ) % {"when": retry_when(until)}
+                context = {"form": form, "throttled": throttled}
+                return too_many_requests(request, "members/apply.html", context, until)
             do_submit_application(form.cleaned_data)
             return redirect("members:sent")
     else:

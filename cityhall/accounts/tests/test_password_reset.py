@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.test import Client
@@ -16,9 +19,9 @@ NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 @pytest.fixture
 def ask(client, django_capture_on_commit_callbacks):
-    def ask(email):
+    def ask(email, **meta):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(RESET, {"email": email})
+            return client.post(RESET, {"email": email}, **meta)
 
     return ask
 
@@ -100,3 +103,32 @@ def test_it_does_not_mail_inactive_accounts(ask, member):
     User.objects.filter(pk=member.pk).update(is_active=False)
     ask(member.email)
     assert mail.outbox == []
+
+
+@time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=False)
+def test_it_answers_a_flood_from_one_client_with_429_keeping_the_address(ask, member):
+    for _ in range(3):
+        assert ask(member.email).status_code == 302
+    response = ask(member.email)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+    body = response.content.decode()
+    assert "再設定のお申し込みが続いたため" in body
+    assert "12月1日 12:15 以降" in body  # in Japan's time
+    assert f'value="{member.email}"' in body
+    assert len(mail.outbox) == 3
+    assert ask(member.email, REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+def test_it_answers_a_flood_the_same_for_an_unknown_address(ask, member):
+    for _ in range(3):
+        ask("nobody@example.jp")
+    response = ask("nobody@example.jp")
+    assert response.status_code == 429
+    assert "再設定のお申し込みが続いたため" in response.content.decode()
+
+
+def test_it_limits_one_client_asking_for_many_addresses(ask, db):
+    for n in range(20):
+        assert ask(f"someone{n}@example.jp").status_code == 302
+    assert ask("someone-else@example.jp").status_code == 429

@@ -1,7 +1,9 @@
 import time
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -14,9 +16,9 @@ LINK = "/accounts/login/link/"
 
 @pytest.fixture
 def ask(client, django_capture_on_commit_callbacks):
-    def ask(email):
+    def ask(email, **meta):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(LINK, {"email": email})
+            return client.post(LINK, {"email": email}, **meta)
 
     return ask
 
@@ -41,12 +43,12 @@ def test_it_mails_a_sign_in_link_to_an_account_without_a_password(ask, applicant
     assert "30分間" in message.body
 
 
-def test_it_reminds_members_with_a_password_to_use_it(ask, member):
+def test_it_mails_members_with_a_password_a_link_too(ask, client, member):
+    """Their way in while password sign-in is slowed down by someone guessing."""
     ask(member.email)
-    message = mail.outbox[0]
-    assert "/accounts/login/link/" not in message.body
-    assert reverse("accounts:password_reset") in message.body
-    assert "パスワードが設定されています" in message.body
+    response = client.post(link_in(mail.outbox[0]))
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(member.pk)
 
 
 def test_it_does_not_sign_in_on_get(client, applicant):
@@ -111,6 +113,38 @@ def test_it_asks_members_with_two_factor_for_their_code(client, member):
 
 
 def test_it_limits_how_many_links_one_address_receives(ask, applicant):
-    for _ in range(8):
-        ask(applicant.email)
+    for n in range(8):
+        assert ask(applicant.email, REMOTE_ADDR=f"192.0.2.{n}").status_code == 302
     assert len(mail.outbox) == 5
+
+
+@time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=False)
+def test_it_answers_a_flood_from_one_client_with_429(ask, applicant):
+    for _ in range(3):
+        assert ask(applicant.email).status_code == 302
+    response = ask(applicant.email)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+    body = response.content.decode()
+    assert "ログイン用リンクのお申し込みが続いたため" in body
+    assert f'value="{applicant.email}"' in body
+    assert len(mail.outbox) == 3
+    # Another client is not held up.
+    assert ask(applicant.email, REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+@time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=False)
+def test_it_answers_a_flood_the_same_for_an_unknown_address(ask, applicant):
+    for _ in range(3):
+        ask(applicant.email)
+        ask("nobody@example.jp")
+    known, unknown = ask(applicant.email), ask("nobody@example.jp")
+    assert known.status_code == unknown.status_code == 429
+    assert known["Retry-After"] == unknown["Retry-After"]
+
+
+def test_it_limits_one_client_asking_for_many_addresses(ask, db):
+    for n in range(20):
+        assert ask(f"someone{n}@example.jp").status_code == 302
+    assert ask("someone-else@example.jp").status_code == 429
+    assert ask("someone-else@example.jp", REMOTE_ADDR="192.0.2.9").status_code == 302

@@ -1,7 +1,8 @@
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
@@ -25,9 +26,9 @@ APPLY = reverse("members:apply")
 
 @pytest.fixture
 def post(client, django_capture_on_commit_callbacks):
-    def post(data):
+    def post(data, **meta):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(APPLY, data)
+            return client.post(APPLY, data, **meta)
 
     return post
 
@@ -188,6 +189,33 @@ def test_it_does_not_flood_an_address_with_notices(post, member, db):
     post(survey(email=member.email))
     post(survey(email=member.email))
     assert len(mail.outbox) == 1
+
+
+@time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=False)
+def test_it_answers_a_flood_from_one_client_with_429_keeping_the_answers(post, db):
+    for _ in range(3):
+        assert post(survey()).status_code == 302
+    response = post(survey(department="防災危機管理課", introduction="四回目の送信です。"))
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(60 * 60)
+    body = response.content.decode()
+    assert "短い間に申請が続いたため" in body
+    assert "12月1日 13:00 以降" in body
+    assert 'value="hanako@vill.sarufutsu.lg.jp"' in body
+    assert 'value="防災危機管理課"' in body
+    assert "四回目の送信です。" in body
+    assert MembershipApplication.objects.count() == 1
+    other = survey(email="jiro@vill.sarufutsu.lg.jp")
+    assert post(other, REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+def test_it_limits_how_many_applications_one_client_sends(post, db):
+    for n in range(20):
+        assert post(survey(email=f"person{n}@city.example.lg.jp")).status_code == 302
+    response = post(survey(email="one-more@city.example.lg.jp"))
+    assert response.status_code == 429
+    assert 'value="one-more@city.example.lg.jp"' in response.content.decode()
+    assert not User.objects.filter(email="one-more@city.example.lg.jp").exists()
 
 
 def test_it_lets_a_rejected_person_apply_again_on_the_same_account(post, rejected, db):
