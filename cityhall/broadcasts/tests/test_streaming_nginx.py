@@ -21,9 +21,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall import testing
-from cityhall.core.management.commands.write_nginx_config import RTMP_MODULE, write_config
 from cityhall.broadcasts.models import ArchiveStatus, Episode
 from cityhall.broadcasts.tests.conftest import make_programme
+from cityhall.core.management.commands.write_nginx_config import RTMP_MODULE, write_config
 
 pytestmark = [pytest.mark.streaming, pytest.mark.django_db(transaction=True)]
 

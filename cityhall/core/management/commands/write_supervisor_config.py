@@ -88,7 +88,7 @@ def write_config(
             f" --port {ws_port} --no-access-log --ws websockets-sansio --lifespan off"
             " --ws-per-message-deflate false",
         },
-        {"name": "cityhall-worker", "command": f"{manage} db_worker --interval 0.5"},
+        {"name": "cityhall-worker", "command": f"{manage} worker --interval 0.5"},
         {"name": "cityhall-clock", "command": f"{manage} tick --loop 60"},
     ]
     for program in programs:

@@ -3,6 +3,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from cityhall.notifications.clock import run_due_jobs
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, loop: int, force: bool, **options: Any) -> None:
         while True:
+            if loop:
+                close_old_connections()  # one broken by a database restart is replaced
             try:
                 results = run_due_jobs(force=force)
             except Exception:  # the database unreachable or not migrated: the next round retries
