@@ -77,10 +77,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cityhall.lib.compression.CompressionMiddleware",
+    "cityhall.lib.saving.SavingFailureMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cityhall.lib.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cityhall.lib.limits.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -252,7 +254,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # them at start. STATIC_MANIFEST=0 serves the source folders as they are (the test suite).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cityhall.lib.saving.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "cityhall.lib.staticfiles.StaticStorage"
@@ -268,8 +270,13 @@ WHITENOISE_AUTOREFRESH = DEBUG and not STATIC_MANIFEST
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request bodies, refused with 413 before they are read (cityhall/lib/limits.py): public pages
+# (sign-in, the application) and members' pages; pages taking files allow what their files may
+# weigh. Uploaded files go to temporary files on disk past a small size, never whole in memory.
+PUBLIC_BODY_LIMIT = env_int("PUBLIC_BODY_LIMIT", 64 * 1024)
+MEMBER_BODY_LIMIT = env_int("MEMBER_BODY_LIMIT", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the fields beside files, a last line of defence
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Files attached to a post: how many, and how large each may be (bytes).
 POST_ATTACHMENT_MAX_FILES = env_int("POST_ATTACHMENT_MAX_FILES", 5)

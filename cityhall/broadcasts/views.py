@@ -45,6 +45,7 @@ from cityhall.broadcasts.live import as_message, comments_after, viewers
 from cityhall.broadcasts.models import ArchiveStatus, Episode, Programme, ProgrammeFollow
 from cityhall.lib.files import serve_file
 from cityhall.lib.jst import JST, now_jst
+from cityhall.lib.limits import body_limit, image_limit
 from cityhall.notifications.actions import do_mark_notifications_read
 
 VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -251,6 +252,7 @@ def cancel_episode(request: SignedInRequest, episode_id: int) -> HttpResponse:
 
 
 @staff_only
+@body_limit(image_limit)
 def new_programme(request: SignedInRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -266,6 +268,7 @@ def new_programme(request: SignedInRequest) -> HttpResponse:
 
 
 @staff_only
+@body_limit(image_limit)
 def edit_programme(request: SignedInRequest, slug: str) -> HttpResponse:
     programme = access_programme(request.user, slug)
     form = ProgrammeForm(request.POST or None, request.FILES or None, instance=programme)

@@ -19,6 +19,7 @@ from cityhall.events.forms import ReportUploadForm
 from cityhall.events.models import Event, Registration
 from cityhall.events.zoom_report import Participant, ReportError, match, parse
 from cityhall.insights.staff_views import event_series_table
+from cityhall.lib.limits import MB, body_limit
 
 
 @require_POST
@@ -95,6 +96,7 @@ def _preview(
     )
 
 
+@body_limit(5 * MB)
 def attendance_import(request: SignedInRequest, event_id: int) -> HttpResponse:
     """Upload: the file is read and matched, nothing is saved; the result waits in the session
     for the host to resolve the unmatched rows and confirm."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cityhall.accounts.models import User
 from cityhall.feed.profile import profile_activity
 from cityhall.lib.files import serve_file
+from cityhall.lib.limits import body_limit, image_limit
 from cityhall.members.models import OPTIONAL_PROFILE_FIELDS
 from cityhall.members.profile_access import (
     access_own_profile,
@@ -53,6 +54,7 @@ def photo(request: HttpRequest, user_id: int) -> HttpResponseBase:
     return serve_file(request, profile.photo, filename=f"{profile.user_id}.jpg")
 
 
+@body_limit(image_limit)
 def edit(request: HttpRequest) -> HttpResponse:
     member = cast(User, request.user)  # the gate lets members only
     profile = access_own_profile(member)

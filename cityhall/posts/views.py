@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest
 from cityhall.feed.actions import do_mark_post_read
+from cityhall.lib.limits import attachments_limit, body_limit
 from cityhall.lib.markdown import render_markdown
 from cityhall.notifications.actions import do_mark_notifications_read
 from cityhall.posts import access
@@ -127,6 +128,7 @@ def _unsaved_files(request: SignedInRequest) -> list[str]:
     return [shown_name(f.name) for f in pick_files(request.FILES, "attachments")]
 
 
+@body_limit(attachments_limit)
 def new(request: SignedInRequest) -> HttpResponse:
     sections = _my_sections(request.user)
     initial = {"where": request.GET.get("section", "")}
@@ -194,6 +196,7 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     )
 
 
+@body_limit(attachments_limit)
 def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = access.access_post(request.user, post_id)
     if post.author_id != request.user.pk:

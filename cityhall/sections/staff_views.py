@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityhall.accounts.gate import SignedInRequest, staff_only
+from cityhall.lib.limits import body_limit, image_limit
 from cityhall.sections.access import access_section
 from cityhall.sections.actions import (
     do_archive_section,
@@ -36,6 +37,7 @@ def health(request: SignedInRequest) -> HttpResponse:
 
 
 @staff_only
+@body_limit(image_limit)
 def create(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         form = SectionForm(request.POST, request.FILES)
@@ -53,6 +55,7 @@ def create(request: SignedInRequest) -> HttpResponse:
 
 
 @staff_only
+@body_limit(image_limit)
 def edit(request: SignedInRequest, slug: str) -> HttpResponse:
     section = access_section(request.user, slug)
     if request.method == "POST":
