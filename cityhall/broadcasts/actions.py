@@ -22,6 +22,7 @@ from cityhall.broadcasts.models import (
     ProgrammeFollow,
     new_stream_key,
 )
+from cityhall.core.submissions import earlier_result, once, parse_key
 from cityhall.notifications import unread
 from cityhall.notifications.mail import queue_email
 from cityhall.notifications.models import Delivery, Kind, Notification, Preference
@@ -213,21 +214,31 @@ def _throttle(episode: Episode, user: Any) -> None:
         )
 
 
-def do_post_live_comment(episode: Episode, raw_body: Any, *, actor: Any) -> LiveComment:
+def do_post_live_comment(
+    episode: Episode, raw_body: Any, *, submission_key: Any = None, actor: Any
+) -> LiveComment:
     """A member comments on an episode while it is on air (or about to start); every viewer
     receives it at once. Refused with a Japanese message when closed, muted, empty, too long or
-    too fast. The checks run before the write, so the write lock is held for the INSERT only."""
+    too fast. The checks run before the write, so the write lock is held for the INSERT only.
+    The page's script sends a `submission_key` per comment and the same one when it retries:
+    a key already used returns its comment, before the speed limit could refuse the retry."""
+    key = parse_key(submission_key)
+    earlier = earlier_result(actor, key, LiveComment, episode=episode)
+    if earlier is not None:
+        return earlier
     body = clean_comment_body(raw_body)
     if not comments_open(episode):
         raise ValidationError(_("この放送回は、いまはコメントを受け付けていません。"))
     if EpisodeMute.objects.filter(episode=episode, user=actor).exists():
         raise ValidationError(_("この放送回では、コメントを投稿できません。"), code="muted")
     _throttle(episode, actor)
-    with transaction.atomic():
+    with once(actor, key, LiveComment, episode=episode) as sent:
+        if sent.previous is not None:
+            return sent.previous
         comment = LiveComment.objects.create(episode=episode, author=actor, body=body)
         comment.episode = episode
         publish_comment(episode.pk, as_message(comment))
-    return comment
+        return sent.record(comment)
 
 
 @transaction.atomic

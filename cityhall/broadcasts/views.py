@@ -316,12 +316,17 @@ def post_comment(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = access_episode(request.user, episode_id)
     wants_json = request.headers.get("Accept") == "application/json"
     try:
-        comment = do_post_live_comment(episode, request.POST.get("body"), actor=request.user)
+        comment = do_post_live_comment(
+            episode,
+            request.POST.get("body"),
+            submission_key=request.POST.get("submission_key"),
+            actor=request.user,
+        )
     except ValidationError as error:
         status = 429 if error.code == "throttled" else 400
         if wants_json:
             return JsonResponse({"error": error.messages[0]}, status=status)
-        draft = str(request.POST.get("body", ""))[:2000]
+        draft = str(request.POST.get("body", "")).replace("\x00", "")[:2000]
         return _episode_page(request, episode, draft=draft, error=error.messages[0], status=status)
     if wants_json:
         return JsonResponse({"comment": as_message(comment)}, status=201)

@@ -6,6 +6,7 @@ the database's write lock at once, so two registrations never count the same fre
 Refusals a member should understand raise ValidationError with a Japanese message.
 """
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
+from cityhall.core.submissions import once
 from cityhall.events.models import (
     CalendarFeed,
     Event,
@@ -84,13 +86,28 @@ def _next_position(event: Event) -> int:
 
 @transaction.atomic
 def do_register(
-    event: Event, *, answers: dict[int, str], actor: Any, now: datetime | None = None
+    event: Event,
+    *,
+    answers: dict[int, str],
+    submission_key: uuid.UUID | None = None,
+    actor: Any,
+    now: datetime | None = None,
 ) -> Registration:
     """A member who can see the event (the view fetched it through access_event). Confirms a
     seat if one is free, otherwise joins the waitlist (or is refused when the event keeps
-    none). Queues a confirmation mail (events/email/registered or waitlisted)."""
+    none). Queues a confirmation mail (events/email/registered or waitlisted). The same
+    `submission_key` again returns the registration it made, with no second mail."""
     if not getattr(actor, "is_member", False):
         raise PermissionDenied
+    with once(actor, submission_key, Registration, event=event) as sent:
+        if sent.previous is not None:
+            return sent.previous
+        return sent.record(_register(event, answers=answers, actor=actor, now=now))
+
+
+def _register(
+    event: Event, *, answers: dict[int, str], actor: Any, now: datetime | None
+) -> Registration:
     now = now or timezone.now()
     event = _locked(event)
     check_registration_open(event, now)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
+from cityhall.core.submissions import SubmissionKeyField
 from cityhall.events import access
 from cityhall.events.models import (
     AgendaItem,
@@ -237,7 +238,10 @@ class QuestionForm(forms.ModelForm):
 
 
 class RegistrationForm(forms.Form):
-    """One field per host question (q_<id>)."""
+    """One field per host question (q_<id>), and the one-time key that makes a second submit
+    return the first registration."""
+
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args: Any, questions: list[RegistrationQuestion], **kw: Any) -> None:
         super().__init__(*args, **kw)

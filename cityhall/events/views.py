@@ -137,7 +137,12 @@ def register(request: SignedInRequest, event_id: int) -> HttpResponse:
     form = RegistrationForm(request.POST, questions=questions_for(event))
     if form.is_valid():
         try:
-            registration = do_register(event, answers=form.answers(), actor=request.user)
+            registration = do_register(
+                event,
+                answers=form.answers(),
+                submission_key=form.cleaned_data["submission_key"],
+                actor=request.user,
+            )
         except PermissionDenied as error:
             raise Http404 from error
         except ValidationError as error:

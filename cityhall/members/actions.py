@@ -1,6 +1,7 @@
 """Every write of the joining path: apply, verify the address, answer staff, staff decisions,
 and the first password. Mail is queued in the same transaction and sent after commit."""
 
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -122,9 +123,11 @@ def do_submit_application(
     Returns None and creates nothing for a second submission of the same form, or when the
     address already has an account: that address is mailed a notice instead, and the page the
     visitor sees is the same, so nobody learns whether an address is registered. A rejected
-    person may apply again: the new application joins their existing account.
+    person may apply again: the new application joins their existing account. Without a
+    submission key (an old page) every submission is a new one.
     """
-    if MembershipApplication.objects.filter(submission_key=data["submission_key"]).exists():
+    key = data.get("submission_key") or uuid.uuid4()
+    if MembershipApplication.objects.filter(submission_key=key).exists():
         return None
     email = data["email"].strip().lower()
     user = User.objects.select_for_update().filter(email__iexact=email).first()
@@ -139,7 +142,7 @@ def do_submit_application(
                 )
             application = MembershipApplication.objects.create(
                 user=user,
-                submission_key=data["submission_key"],
+                submission_key=key,
                 email=email,
                 **evidence.match_fields(email, data["family_name"], data["given_name"]),
                 policy_version=settings.POLICY_VERSION,

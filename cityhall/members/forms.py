@@ -1,6 +1,5 @@
 """Forms of the joining path: the survey, the reply to staff, staff decisions, activation."""
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.submissions import SubmissionKeyField
 from cityhall.lib.text import is_kana, to_katakana
 from cityhall.members.models import Duty, MembershipApplication
 from cityhall.organizations.forms import OrganizationChoiceField
@@ -68,9 +68,10 @@ class DutyGroupsMixin:
 
 
 class ApplicationForm(DutyGroupsMixin, forms.Form):
-    """The joining survey. The submission key makes a second submit of the same page harmless."""
+    """The joining survey. The submission key makes a second submit of the same page harmless
+    (the application keeps it: the applicant has no account yet to keep a Submission for)."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    submission_key = SubmissionKeyField()
     family_name = _text(_("姓"), NAME_MAX)
     given_name = _text(_("名"), NAME_MAX)
     family_name_kana = _text(_("姓（フリガナ）"), KANA_MAX)

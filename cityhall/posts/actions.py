@@ -4,6 +4,7 @@ Refusals a member can fix raise ValidationError with a Japanese message; things 
 never do raise PermissionDenied (views turn it into a 404, so nothing is revealed).
 """
 
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
+from cityhall.core.submissions import once
 from cityhall.notifications import events
 from cityhall.posts import access, live
 from cityhall.posts.models import (
@@ -86,14 +88,34 @@ def do_create_post(
     kind: str,
     data: dict[str, Any],
     attachments: Sequence[CleanUpload] = (),
+    submission_key: uuid.UUID | None = None,
     actor: Any,
 ) -> Post:
     """Members, into the lobby or a section they actively belong to (staff: anywhere).
     Announcements only by staff or the section's leaders and deputies. `attachments` are
-    files checked by uploads.clean_uploads."""
+    files checked by uploads.clean_uploads. The same `submission_key` again returns the post
+    it created the first time (core.submissions)."""
     _require_member(actor)
     if not access.can_post_in(actor, section):
         raise PermissionDenied
+    with once(actor, submission_key, Post) as sent:
+        if sent.previous is not None:
+            return sent.previous
+        return sent.record(
+            _create_post(
+                section=section, kind=kind, data=data, attachments=attachments, actor=actor
+            )
+        )
+
+
+def _create_post(
+    *,
+    section: Section | None,
+    kind: str,
+    data: dict[str, Any],
+    attachments: Sequence[CleanUpload],
+    actor: Any,
+) -> Post:
     if section is not None and section.is_archived:
         raise ValidationError(_("この課はアーカイブされているため、投稿できません。"))
     if kind == Post.Kind.ANNOUNCEMENT and not access.can_announce(actor, section):
@@ -197,12 +219,27 @@ def do_pin_post(post: Post, *, pinned: bool, actor: Any) -> Post:
 
 
 @transaction.atomic
-def do_add_comment(post: Post, *, body: str, parent: Comment | None = None, actor: Any) -> Comment:
+def do_add_comment(
+    post: Post,
+    *,
+    body: str,
+    parent: Comment | None = None,
+    submission_key: uuid.UUID | None = None,
+    actor: Any,
+) -> Comment:
     """Any member who can read the post (the caller fetched it with access_post). A reply
-    answers a top-level comment: there is one level of replies only."""
+    answers a top-level comment: there is one level of replies only. The same
+    `submission_key` again returns the comment it created the first time (core.submissions)."""
     _require_member(actor)
     if post.is_deleted:
         raise PermissionDenied
+    with once(actor, submission_key, Comment, post=post) as sent:
+        if sent.previous is not None:
+            return sent.previous
+        return sent.record(_add_comment(post, body=body, parent=parent, actor=actor))
+
+
+def _add_comment(post: Post, *, body: str, parent: Comment | None, actor: Any) -> Comment:
     if parent is not None:
         if parent.post_id != post.pk or parent.is_deleted:
             raise PermissionDenied

@@ -2,14 +2,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.submissions import SubmissionKeyField
 from cityhall.organizations.models import Organization
 from cityhall.posts import uploads
 from cityhall.posts.models import Attachment, Post
 from cityhall.sections.models import Section
 
 LOBBY = ""
+COMMENT_MAX = 10000
 CASE_TEXT_FIELDS = ["case_period", "case_what", "case_cost", "case_outcome", "case_contact"]
 
 
@@ -25,6 +28,41 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [f for f in files if getattr(f, "name", "")]
+
+
+class WrittenText(forms.CharField):
+    """Text a member writes at length. A refusal shows it again as typed, less any NUL
+    character (the database cannot store one and a page cannot show one), and says the limit
+    and the length, so the member can shorten it instead of writing it again."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        replaced = (MaxLengthValidator, ProhibitNullCharactersValidator)
+        self.validators = [v for v in self.validators if not isinstance(v, replaced)]
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data.replace("\x00", "") if isinstance(data, str) else data
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        errors = []
+        if "\x00" in value:
+            message = _(
+                "使えない文字（NUL文字）が含まれていたため、取り除きました。"
+                "内容を確かめて、もう一度送信してください。"
+            )
+            errors.append(ValidationError(message, code="null_characters_not_allowed"))
+            value = value.replace("\x00", "")
+        if self.max_length is not None and len(value) > self.max_length:
+            errors.append(
+                ValidationError(
+                    _("%(limit)s文字までにしてください（いまは%(count)s文字です）。"),
+                    code="max_length",
+                    params={"limit": f"{self.max_length:,}", "count": f"{len(value):,}"},
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class PostFields(forms.ModelForm):
@@ -48,6 +86,7 @@ class PostFields(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["title", "body", *CASE_TEXT_FIELDS]
+        field_classes = {"title": WrittenText, "body": WrittenText}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10, "data-mentions": ""}),
             "case_what": forms.Textarea(attrs={"rows": 4}),
@@ -101,6 +140,7 @@ class PostFields(forms.ModelForm):
 class NewPostForm(PostFields):
     kind = forms.ChoiceField(label=_("種類"), choices=Post.Kind.choices, initial="discussion")
     where = forms.ChoiceField(label=_("投稿先"), required=False)
+    submission_key = SubmissionKeyField()
 
     field_order = ["kind", "where", "title", "body"]
 
@@ -144,9 +184,11 @@ class EditPostForm(PostFields):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = WrittenText(
         label=_("コメント"),
-        max_length=10000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
+        error_messages={"required": _("コメントを入力してください。")},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    submission_key = SubmissionKeyField()

@@ -146,6 +146,7 @@ def new(request: SignedInRequest) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     data=form.post_data(),
                     attachments=form.cleaned_data["attachments"],
+                    submission_key=form.cleaned_data["submission_key"],
                     actor=request.user,
                 )
             except PermissionDenied as error:
@@ -167,6 +168,26 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = access.access_post(user, post_id, include_deleted=True)
     do_mark_post_read(post, actor=user)
     do_mark_notifications_read(actor=user, post=post)
+    return _post_page(request, post)
+
+
+def _post_page(
+    request: SignedInRequest,
+    post: Post,
+    *,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The post page; after a refused comment, with what was typed in the box it was typed in
+    (the comment box, or the reply box under its comment) and the reason."""
+    user = request.user
+    reply_form, reply_to = None, None
+    if comment_form is not None and comment_form["parent"].value():
+        reply_form, comment_form = comment_form, None
+        try:
+            reply_to = int(reply_form["parent"].value())
+        except (TypeError, ValueError):
+            reply_to = None
     comments = list(
         post.comments.select_related("author__profile__organization").order_by("created_at", "id")
     )
@@ -191,8 +212,11 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
             "can_delete": post.author_id == user.pk or runs,
             "can_pin": runs,
             "can_accept": access.can_accept(user, post),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form or CommentForm(),
+            "reply_form": reply_form,
+            "reply_to": reply_to,
         },
+        status=status,
     )
 
 
@@ -279,20 +303,26 @@ def pin(request: SignedInRequest, post_id: int) -> HttpResponse:
 def comment(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = access.access_post(request.user, post_id)
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("コメントを入力してください（10,000文字まで）。"))
-        return redirect("posts:detail", post_id=post.pk)
-    parent = None
-    if form.cleaned_data["parent"]:
-        parent = access.access_comment(request.user, form.cleaned_data["parent"])
-    try:
-        _act(request, do_add_comment, post, body=form.cleaned_data["body"], parent=parent)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("posts:detail", post_id=post.pk)
-    messages.success(request, _("コメントしました。"))
-    return redirect(reverse("posts:detail", args=[post.pk]) + "#comments")
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = access.access_comment(request.user, form.cleaned_data["parent"])
+        try:
+            added = _act(
+                request,
+                do_add_comment,
+                post,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("コメントしました。"))
+            return redirect(reverse("posts:detail", args=[added.post_id]) + f"#comment-{added.pk}")
+    # Refused: the page again, keeping the text (a long comment is not typed twice on a phone).
+    return _post_page(request, post, comment_form=form, status=400)
 
 
 @require_POST

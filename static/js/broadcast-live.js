@@ -99,23 +99,42 @@
       };
     }
     var csrf = (JSON.parse(document.body.getAttribute("hx-headers") || "{}"))["X-CSRFToken"] || "";
-    function send(url, body) {
+    function send(url, body, key) {
       var data = new FormData();
       if (body !== null) data.append("body", body);
+      if (key) data.append("submission_key", key);
       return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": csrf } })
         .then(function (r) { return r.json().then(function (json) { return { ok: r.ok, json: json }; }); });
+    }
+    // A one-time key per comment, sent again when the same text is sent again after a failure:
+    // if the first try did arrive, the server answers with that comment instead of a second.
+    function newKey() {
+      if (window.crypto.randomUUID) return window.crypto.randomUUID();
+      var b = window.crypto.getRandomValues(new Uint8Array(16));  // plain-HTTP pages lack randomUUID
+      b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+      var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+      return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
     }
     if (form) {
       var input = form.querySelector("input[name=body]");
       var error = form.querySelector("[data-error]");
+      var button = form.querySelector("[type=submit]");
+      var key = null, keyText = null, sending = false;
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        if (sending) return;  // a double tap sends once
+        if (key === null || keyText !== input.value) { key = newKey(); keyText = input.value; }
+        sending = true;
+        button.setAttribute("aria-disabled", "true");
         error.textContent = "";
         input.removeAttribute("aria-invalid");
-        send(root.dataset.postUrl, input.value).then(function (result) {
-          if (result.ok) { add(result.json.comment); input.value = ""; }
+        send(root.dataset.postUrl, input.value, key).then(function (result) {
+          if (result.ok) { add(result.json.comment); input.value = ""; key = null; }
           else { error.textContent = result.json.error || T.failed; input.setAttribute("aria-invalid", "true"); }
-        }).catch(function () { error.textContent = T.failed; });
+        }).catch(function () { error.textContent = T.failed; }).then(function () {
+          sending = false;
+          button.removeAttribute("aria-disabled");
+        });
       });
     }
     connect();
