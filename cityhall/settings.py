@@ -235,6 +235,11 @@ EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 48
 ACTIVATION_MAX_AGE = 60 * 60 * 24 * 7
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24
 SIGN_IN_LINK_MAX_AGE = 60 * 30
+ACCOUNT_DELETION_LINK_MAX_AGE = 60 * 60 * 24
+
+# Days between a member's request to delete their account and its anonymisation; signing in
+# meanwhile cancels the request.
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 14)
 
 # Version of the community rules and privacy policy an applicant consents to.
 POLICY_VERSION = "2026-11-01"

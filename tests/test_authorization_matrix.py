@@ -185,6 +185,11 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_complete": Row(named("accounts:password_reset_complete"), everyone()),
     "accounts:export": Row(named("accounts:export"), members_only()),
     "accounts:settings": Row(named("accounts:settings"), members_only()),
+    "accounts:delete": Row(named("accounts:delete"), members_only()),
+    "accounts:delete_confirm": Row(
+        named("accounts:delete_confirm", const(BAD_TOKEN)), members_only(BAD)
+    ),
+    "accounts:delete_requested": Row(named("accounts:delete_requested"), everyone()),
     "accounts:password_change": Row(named("accounts:password_change"), members_only()),
     "accounts:email_change": Row(named("accounts:email_change"), members_only()),
     "accounts:email_change_sent": Row(named("accounts:email_change_sent"), members_only()),
@@ -205,6 +210,7 @@ MATRIX: dict[str, Row] = {
         named("staff_members:reactivate", obj("suspended")), staff_only(GONE)
     ),
     "staff_members:role": Row(named("staff_members:role", obj("member")), admin_only(GONE)),
+    "staff_members:delete": Row(named("staff_members:delete", obj("member")), staff_only(GONE)),
     # Insights
     "insights:coverage": Row(named("insights:coverage"), members_only()),
     "insights:prefecture": Row(named("insights:prefecture", const("01")), members_only()),

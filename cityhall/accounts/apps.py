@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("アカウント")
 
     def ready(self) -> None:
-        from cityhall.accounts import signals  # noqa: F401
+        from cityhall.accounts import jobs, signals  # noqa: F401

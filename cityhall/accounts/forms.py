@@ -151,3 +151,43 @@ class MemberSearchForm(forms.Form):
     role = forms.ChoiceField(
         label=_("役割"), required=False, choices=[("", _("すべて")), *User.Role.choices]
     )
+
+
+class DeleteAccountForm(forms.Form):
+    """Asking to delete one's own account; the password is asked only when one is set."""
+
+    password = forms.CharField(
+        label=_("現在のパスワード"),
+        strip=False,
+        help_text=_("ご本人であることの確認のために入力してください。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    delete_content = forms.BooleanField(
+        label=_("自分の投稿とコメントも削除する"),
+        required=False,
+        help_text=_("選ばない場合、投稿とコメントは「退会した会員」の名前で残ります。"),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("パスワードが正しくありません。退会の手続きは行われていません。")
+            )
+        return password
+
+
+class StaffDeleteAccountForm(forms.Form):
+    delete_content = forms.BooleanField(
+        label=_("投稿とコメントも削除する（ご本人が希望した場合）"), required=False
+    )
+    confirm = forms.BooleanField(
+        label=_("ご本人から退会の申し出があったことを確認しました"),
+        error_messages={"required": _("ご本人からの申し出を確認してください。")},
+    )

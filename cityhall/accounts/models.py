@@ -2,7 +2,9 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         MEMBER = "member", _("会員")
         REJECTED = "rejected", _("不承認")
         SUSPENDED = "suspended", _("利用停止")
+        DELETED = "deleted", _("退会済み")
 
     class Role(models.TextChoices):
         MEMBER = "member", _("会員")
@@ -142,3 +145,39 @@ class UserSession(AbstractBaseSession):
         from cityhall.accounts.session_store import SessionStore
 
         return SessionStore
+
+
+class AccountDeletion(models.Model):
+    """A request to delete an account: anonymised by the clock once `due_at` has passed,
+    unless the person signs in before then (cityhall/accounts/deletion.py)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("退会手続き中")
+        CANCELLED = "cancelled", _("取り消し")
+        DONE = "done", _("削除済み")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deletions")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    # Also delete the member's posts and comments (otherwise they stay under 「退会した会員」).
+    delete_content = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("退会の申し出")
+        verbose_name_plural = _("退会の申し出")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state="pending"),
+                name="accounts_one_pending_deletion",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="accounts_deletion_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state} {self.due_at:%Y-%m-%d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cityhall.accounts import staff_views
+from cityhall.accounts import deletion_views, staff_views
 
 app_name = "staff_members"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:user_id>/suspend/", staff_views.member_suspend, name="suspend"),
     path("<int:user_id>/reactivate/", staff_views.member_reactivate, name="reactivate"),
     path("<int:user_id>/role/", staff_views.member_role, name="role"),
+    path("<int:user_id>/delete/", deletion_views.member_delete, name="delete"),
 ]

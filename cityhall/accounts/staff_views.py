@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -12,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from cityhall.accounts import actions
 from cityhall.accounts.access import access_account
-from cityhall.accounts.forms import MemberSearchForm, RoleForm, SuspendForm
+from cityhall.accounts.deletion_actions import pending_deletion
+from cityhall.accounts.forms import (
+    MemberSearchForm,
+    RoleForm,
+    StaffDeleteAccountForm,
+    SuspendForm,
+)
 from cityhall.accounts.gate import SignedInRequest, admin_only, staff_only
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
@@ -78,6 +85,12 @@ def member_detail(request: SignedInRequest, user_id: int) -> HttpResponse:
             "can_change_role": request.user.is_admin
             and account.is_member
             and account.pk != request.user.pk,
+            "can_delete": account.pk != request.user.pk
+            and account.role != User.Role.ADMIN
+            and account.status != User.Status.DELETED,
+            "pending_deletion": pending_deletion(account),
+            "delete_form": StaffDeleteAccountForm(),
+            "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
         },
     )
 

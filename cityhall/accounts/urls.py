@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cityhall.accounts import (
+    deletion_views,
     email_views,
     password_views,
     session_views,
@@ -17,6 +18,13 @@ urlpatterns = [
     path("login/link/<str:token>/", views.login_link_use, name="login_link_use"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/export/", views.export_data, name="export"),
+    path("settings/delete/", deletion_views.delete_account, name="delete"),
+    path(
+        "settings/delete/confirm/<str:token>/",
+        deletion_views.delete_confirm,
+        name="delete_confirm",
+    ),
+    path("deleted/", deletion_views.delete_requested, name="delete_requested"),
     path("password/", password_views.password_change, name="password_change"),
     path("password/reset/", password_views.password_reset, name="password_reset"),
     path("password/reset/sent/", password_views.password_reset_done, name="password_reset_done"),
