@@ -1,6 +1,6 @@
-"""Markdown for members' posts and comments: CommonMark with tables and strikethrough, then an
-allow-list sanitiser, so nothing a member types can run script, load outside resources or
-restyle the page."""
+"""Markdown for members' posts, comments and FAQ: CommonMark with tables and strikethrough and
+the CJK-friendly emphasis rule (so **強調**も効く), then an allow-list sanitiser, so nothing a
+member types can run script, load outside resources or restyle the page."""
 
 from functools import lru_cache
 
@@ -8,6 +8,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from cityhall.lib.cjk_emphasis import cjk_friendly_plugin
 from cityhall.lib.mentions import mentions_plugin, render_env
 
 # What CommonMark + tables + strikethrough produce, minus images (no outside resources).
@@ -30,6 +31,7 @@ LINK_REL = "nofollow noopener noreferrer"
 def _parser() -> MarkdownIt:
     # html=False: raw HTML in the source is shown as text, never passed through.
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.use(cjk_friendly_plugin)  # **（B類疾病）**として: Japanese has no spaces around emphasis
     return md.use(mentions_plugin)  # @山田太郎#123 → a link to the member's profile
 
 
