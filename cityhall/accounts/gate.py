@@ -66,9 +66,18 @@ def needs_second_factor(user: Any) -> bool:
     return second_factor_required(user) and not user.is_verified()
 
 
+def _send_to(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect to the page that must come first. A fragment htmx asked for (the bell) gets
+    nothing instead: the sign-in or two-factor page swapped into the header would load a bell
+    of its own, which would load the page again, and so on."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return HttpResponseRedirect(url)
+
+
 def _login_redirect(request: HttpRequest) -> HttpResponse:
     url = reverse("accounts:login") + "?" + urlencode({"next": request.get_full_path()})
-    return HttpResponseRedirect(url)
+    return _send_to(request, url)
 
 
 class AccessGateMiddleware:
@@ -90,10 +99,11 @@ class AccessGateMiddleware:
         if level == SIGNED_IN:
             return None
         if not user.is_member:
-            return HttpResponseRedirect(reverse("members:status"))
+            return _send_to(request, reverse("members:status"))
         if needs_second_factor(user):
-            return HttpResponseRedirect(
-                reverse("accounts:two_factor") + "?" + urlencode({"next": request.get_full_path()})
+            return _send_to(
+                request,
+                reverse("accounts:two_factor") + "?" + urlencode({"next": request.get_full_path()}),
             )
         if level == STAFF and not user.is_staff_member:
             raise PermissionDenied

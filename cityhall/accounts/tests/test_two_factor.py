@@ -136,6 +136,17 @@ def test_it_asks_staff_with_a_device_for_a_code(staff):
     assert client.get("/staff/").status_code == 200
 
 
+def test_it_sends_htmx_fragments_nothing_until_the_code_is_given(staff):
+    """The bell in the two-factor page's header must not receive the two-factor page itself
+    (which has a bell of its own): pages are redirected, fragments get an empty answer."""
+    add_device(staff)
+    client = signed_in_without_code(staff)
+    assert client.get("/notifications/bell/").status_code == 302
+    assert client.get("/notifications/bell/", headers={"HX-Request": "true"}).status_code == 204
+    anonymous = Client().get("/notifications/bell/", headers={"HX-Request": "true"})
+    assert anonymous.status_code == 204
+
+
 def test_it_refuses_a_wrong_code(staff):
     device = add_device(staff)
     client = signed_in_without_code(staff)
