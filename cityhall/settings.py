@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cityhall.lib.headers.ContentSecurityPolicyMiddleware",
     "cityhall.lib.compression.CompressionMiddleware",
     "cityhall.lib.saving.SavingFailureMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

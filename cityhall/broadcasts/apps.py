@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.broadcasts.players import PLAYER_ORIGINS
+from cityhall.lib.headers import allow_frames_from
+
 
 class BroadcastsConfig(AppConfig):
     name = "cityhall.broadcasts"
@@ -9,3 +12,5 @@ class BroadcastsConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.broadcasts import jobs  # noqa: F401 - registers the periodic jobs
+
+        allow_frames_from(PLAYER_ORIGINS)  # pages may frame these players (frame-src)

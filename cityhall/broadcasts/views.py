@@ -4,9 +4,7 @@ Members only (the gate's default): the stream URL and everything else about a br
 inside the community.
 """
 
-import re
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,12 +41,12 @@ from cityhall.broadcasts.actions import (
 from cityhall.broadcasts.forms import EpisodeForm, ProgrammeForm
 from cityhall.broadcasts.live import as_message, comments_after, viewers
 from cityhall.broadcasts.models import ArchiveStatus, Episode, Programme, ProgrammeFollow
+from cityhall.broadcasts.players import player_embed
 from cityhall.lib.files import serve_file
 from cityhall.lib.jst import JST, now_jst
 from cityhall.lib.limits import body_limit, image_limit
 from cityhall.notifications.actions import do_mark_notifications_read
 
-VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 DAYS_SHOWN = 7
 DAYS_BACK = 7  # the timetable reaches back a week, for catching up on archives
 
@@ -139,28 +137,6 @@ def follow(request: SignedInRequest, slug: str) -> HttpResponse:
             % {"title": programme},
         )
     return redirect("broadcasts:programme", slug=programme.slug)
-
-
-def player_embed(url: str) -> str:
-    """An embeddable player address for the services that offer one, else empty (the page
-    then links to the stream instead of framing an arbitrary site)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host in {"www.youtube.com", "youtube.com", "m.youtube.com"}:
-        video = parse_qs(parts.query).get("v", [""])[0]
-        if not video and parts.path.startswith("/live/"):
-            video = parts.path.removeprefix("/live/")
-    elif host == "youtu.be":
-        video = parts.path.strip("/")
-    else:
-        video = ""
-    if video:
-        return (
-            f"https://www.youtube-nocookie.com/embed/{video}" if VIDEO_ID.fullmatch(video) else ""
-        )
-    if host in {"vimeo.com", "www.vimeo.com"} and parts.path.strip("/").isdigit():
-        return f"https://player.vimeo.com/video/{parts.path.strip('/')}"
-    return ""
 
 
 def _episode_page(

@@ -6,8 +6,8 @@ from django.core import mail
 from cityhall.audit.models import AuditEntry
 from cityhall.broadcasts.actions import do_announce_live_episodes
 from cityhall.broadcasts.models import Episode, Programme, ProgrammeFollow
+from cityhall.broadcasts.players import player_embed
 from cityhall.broadcasts.tests.conftest import make_episode
-from cityhall.broadcasts.views import player_embed
 from cityhall.lib.jst import JST, now_jst
 from cityhall.notifications.models import Delivery, Notification, Preference
 
