@@ -1,4 +1,4 @@
-"""What the member start page shows: the newcomer's remaining steps, then the feed."""
+"""What the member start page shows: the newcomer's checklist while steps remain, then the feed."""
 
 from typing import Any
 
@@ -7,5 +7,4 @@ from cityhall.members import onboarding
 
 
 def home_context(user: Any) -> dict[str, Any]:
-    steps = [row for row in onboarding.checklist_for(user) if row.state == "todo"]
-    return {"checklist": steps, "feed": feed_page(user)}
+    return {"checklist": onboarding.unfinished_checklist_for(user), "feed": feed_page(user)}

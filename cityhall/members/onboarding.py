@@ -82,6 +82,10 @@ class ChecklistRow:
     action_label: str
 
 
+INTRODUCTION_DESCRIPTION = _(
+    "所属や担当業務、やってみたいことを紹介しましょう。全体への投稿で、仲間にあいさつできます。"
+)
+
 CHECKLIST: list[ChecklistItem] = [
     ChecklistItem(
         key="profile_photo",
@@ -108,9 +112,7 @@ CHECKLIST: list[ChecklistItem] = [
     ChecklistItem(
         key="introduction",
         title=_("自己紹介を投稿する"),
-        description=_(
-            "所属や担当業務、やってみたいことを紹介しましょう。投稿機能はまもなく使えるようになります。"
-        ),
+        description=INTRODUCTION_DESCRIPTION,
     ),
 ]
 
@@ -125,6 +127,7 @@ def register(item: ChecklistItem) -> None:
 
 
 def checklist_for(user: Any) -> list[ChecklistRow]:
+    """The one checklist, as the welcome page and the home page both show it."""
     rows = []
     for item in CHECKLIST:
         state = "soon" if item.done is None else "done" if item.done(user) else "todo"
@@ -140,3 +143,9 @@ def checklist_for(user: Any) -> list[ChecklistRow]:
             )
         )
     return rows
+
+
+def unfinished_checklist_for(user: Any) -> list[ChecklistRow]:
+    """The whole checklist while something is left to do, else nothing (the home page)."""
+    rows = checklist_for(user)
+    return rows if any(row.state == "todo" for row in rows) else []

@@ -38,7 +38,7 @@ def test_it_marks_features_that_do_not_exist_yet_as_coming(member):
         "profile_photo": "todo",
         "sections": "todo",  # the sections app registers its item
         "orientation": "todo",  # the events app registers its item
-        "introduction": "soon",
+        "introduction": "todo",  # the posts app registers its item
     }
 
 
