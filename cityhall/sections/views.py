@@ -53,9 +53,11 @@ def section_list(request: SignedInRequest) -> HttpResponse:
 
 
 def my_sections(request: SignedInRequest) -> HttpResponse:
-    sections = _with_counts(
-        Section.objects.filter(memberships__user=request.user), request.user
-    ).order_by("archived_at", "kind", "name")
+    # By subquery, not by joining memberships: a join would count only the viewer's own row.
+    mine = SectionMembership.objects.filter(user=request.user).values("section")
+    sections = _with_counts(Section.objects.filter(pk__in=mine), request.user).order_by(
+        "archived_at", "kind", "name"
+    )
     return render(request, "sections/mine.html", {"sections": list(sections)})
 
 
