@@ -94,7 +94,9 @@ def _queue_existing_account_notice(user: User) -> None:
 
 
 def _copy_answers_to_account(application: MembershipApplication) -> None:
-    """The account and profile show what the latest application says."""
+    """The account and profile show what the latest application says about who the person
+    is. The self-introduction and interests were written for the reviewers (「審査の参考に
+    します」), so they stay in the application: the member writes a profile of their own."""
     user = application.user
     for field in NAME_FIELDS:
         setattr(user, field, getattr(application, field))
@@ -105,8 +107,6 @@ def _copy_answers_to_account(application: MembershipApplication) -> None:
             "organization_id": application.organization_id,
             "department": application.department,
             "title": application.title,
-            "bio": application.introduction,
-            "interests": application.interests,
         },
     )
     profile.duties.set(application.duties.all())

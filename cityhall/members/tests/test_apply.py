@@ -61,7 +61,7 @@ def test_it_creates_an_applicant_with_a_profile_and_an_unverified_application(po
     profile = user.profile
     assert profile.organization == testing.organization()
     assert (profile.department, profile.title) == ("企画政策課", "主事")
-    assert profile.bio == "よろしくお願いします。"
+    assert (profile.bio, profile.interests) == ("", "")  # written for the reviewers
     assert set(profile.duties.all()) == set(duties)
     application = user.applications.get()
     assert application.status == MembershipApplication.Status.UNVERIFIED
