@@ -113,6 +113,9 @@ def _detail_context(request: SignedInRequest, event: Event, form: Any = None) ->
         "can_manage": access.can_manage_event(user, event),
         "confirmed_count": confirmed,
         "seats_left": event.seats_left(confirmed),
+        # A finished session reports who came, never seats left.
+        "ended": event.has_ended(now),
+        "attended_count": event.attendances.count() if event.has_ended(now) else None,
         "closed_reason": closed_reason,
         "form": form or RegistrationForm(questions=questions_for(event)),
         "holiday": holiday_name(event.starts_at),
