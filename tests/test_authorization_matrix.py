@@ -143,9 +143,11 @@ MATRIX: dict[str, Row] = {
     "members:activate": Row(named("members:activate", const(BAD_TOKEN)), everyone(BAD)),
     "members:status": Row(named("members:status"), signed_in(member=HOME, staff=HOME, admin=HOME)),
     "members:reply": Row(named("members:reply", obj("application")), signed_in(GONE)),
+    "members:withdraw": Row(named("members:withdraw", obj("application")), signed_in(GONE)),
     "members:welcome": Row(named("members:welcome"), members_only()),
     # Staff: the review queue
     "staff_applications:list": Row(named("staff_applications:list"), staff_only()),
+    "staff_applications:queue": Row(named("staff_applications:queue"), staff_only()),
     "staff_applications:detail": Row(
         named("staff_applications:detail", obj("application")), staff_only()
     ),

@@ -20,6 +20,7 @@ from cityhall.core.models import Submission
 from cityhall.events.models import AgendaItem, AgendaVote, CalendarFeed, EventHost, Registration
 from cityhall.feed.models import PostRead, ReadMark
 from cityhall.members.models import MembershipApplication, Profile
+from cityhall.members.queue import forget_pending_count
 from cityhall.notifications.models import Notification, Preference, SectionMute
 from cityhall.posts.models import Comment, CommentRevision, Post, PostRevision
 from cityhall.search import index
@@ -100,6 +101,7 @@ def erase_account(user: User, *, delete_content: bool) -> None:
     UserSession.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
     MembershipApplication.objects.filter(user=user).delete()
+    forget_pending_count()
     Registration.objects.filter(user=user).delete()
     AgendaVote.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()

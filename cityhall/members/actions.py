@@ -18,6 +18,7 @@ from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.members import evidence, tokens
 from cityhall.members.models import MembershipApplication, Profile
+from cityhall.members.queue import forget_pending_count
 from cityhall.notifications.mail import queue_email
 
 Status = MembershipApplication.Status
@@ -186,6 +187,7 @@ def do_verify_email(application: MembershipApplication, *, actor: Any = None) ->
     ).update(status=Status.PENDING, verified_at=timezone.now())
     if not moved:
         return False
+    forget_pending_count()
     application.refresh_from_db()
     user = User.objects.select_for_update().get(pk=application.user_id)
     application.user = user
@@ -217,6 +219,7 @@ def do_resubmit_application(
     ).update(status=Status.PENDING, **{f: data[f] for f in fields})
     if not moved:
         raise ActionRefused(_("この申請は現在、回答を受け付けていません。"))
+    forget_pending_count()
     application.refresh_from_db()
     application.duties.set(data["duties"])
     _copy_answers_to_account(application)
@@ -250,6 +253,7 @@ def _decide(
             _("この申請はすでに「%(status)s」になっているため、操作できません。")
             % {"status": current.get_status_display()}
         )
+    forget_pending_count()
     application.refresh_from_db()
     return application
 
@@ -354,6 +358,34 @@ def do_request_more_information(
 
 
 @transaction.atomic
+def do_withdraw_application(
+    application: MembershipApplication, *, actor: Any
+) -> MembershipApplication:
+    """The applicant, on their own application not yet decided. The account becomes one that
+    may apply again (like a rejected one, and purged the same way after a year). Audits
+    `members.application.withdrawn`."""
+    if application.user_id != getattr(actor, "pk", None):
+        raise ActionRefused(_("ご自身の申請だけを取り下げられます。"))
+    moved = MembershipApplication.objects.filter(
+        pk=application.pk, status__in=OPEN_STATUSES
+    ).update(status=Status.WITHDRAWN, decided_at=timezone.now(), decided_by=None)
+    if not moved:
+        current = MembershipApplication.objects.get(pk=application.pk)
+        raise ActionRefused(
+            _("この申請はすでに「%(status)s」になっているため、取り下げられません。")
+            % {"status": current.get_status_display()}
+        )
+    forget_pending_count()
+    application.refresh_from_db()
+    user = User.objects.select_for_update().get(pk=application.user_id)
+    if user.status == User.Status.APPLICANT:
+        user.status = User.Status.REJECTED
+        user.save(update_fields=["status"])
+    record("members.application.withdrawn", actor=actor, target=application, subject_user=user)
+    return application
+
+
+@transaction.atomic
 def do_activate_account(user: User, password: str, *, actor: Any = None) -> User:
     """The approved member, from the link in the approval mail: sets the first password.
 
@@ -376,7 +408,7 @@ def do_purge_expired_applications(*, actor: Any = None, now: Any = None) -> int:
     """
     cutoff = (now or timezone.now()) - REJECTED_RETENTION
     expired = MembershipApplication.objects.filter(
-        status=MembershipApplication.Status.REJECTED, decided_at__lt=cutoff
+        status__in=(Status.REJECTED, Status.WITHDRAWN), decided_at__lt=cutoff
     )
     user_ids = set(expired.values_list("user_id", flat=True))
     count, _ = expired.delete()

@@ -91,6 +91,7 @@ class MembershipApplication(models.Model):
         NEEDS_INFO = "needs_info", _("追加情報の依頼中")
         APPROVED = "approved", _("承認")
         REJECTED = "rejected", _("不承認")
+        WITHDRAWN = "withdrawn", _("取り下げ")
 
     class Referral(models.TextChoices):
         COLLEAGUE = "colleague", _("職場の同僚・知人から")

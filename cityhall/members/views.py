@@ -14,7 +14,7 @@ from cityhall.accounts.models import User
 from cityhall.accounts.throttle import RequestLimit
 from cityhall.lib.client import client_ip
 from cityhall.lib.errors import retry_when, too_many_requests
-from cityhall.members import onboarding, tokens
+from cityhall.members import onboarding, queue, tokens
 from cityhall.members.access import (
     access_application,
     access_application_for_link,
@@ -28,6 +28,7 @@ from cityhall.members.actions import (
     do_resubmit_application,
     do_submit_application,
     do_verify_email,
+    do_withdraw_application,
 )
 from cityhall.members.forms import ActivationForm, ApplicationForm, ReplyForm
 from cityhall.members.models import MembershipApplication
@@ -146,6 +147,11 @@ def _status_page(request: SignedInRequest, reply_form: ReplyForm | None = None) 
             "current": current,
             "earlier": applications[1:],
             "reply_form": reply_form,
+            "typical_days": queue.typical_decision_days()
+            if current is not None and current.status in (Status.PENDING, Status.NEEDS_INFO)
+            else None,
+            "withdrawable": current is not None
+            and current.status in (Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO),
         },
     )
 
@@ -172,6 +178,24 @@ def reply(request: SignedInRequest, application_id: int) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect("members:status")
     messages.success(request, _("回答を送信しました。運営事務局があらためて確認します。"))
+    return redirect("members:status")
+
+
+@signed_in
+@require_POST
+def withdraw(request: SignedInRequest, application_id: int) -> HttpResponse:
+    if request.user.is_member:
+        return redirect("home")
+    application = access_application(request.user, application_id)
+    try:
+        do_withdraw_application(application, actor=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("members:status")
+    messages.success(
+        request,
+        _("申請を取り下げました。あらためて参加したくなったときは、もう一度申請できます。"),
+    )
     return redirect("members:status")
 
 

@@ -129,9 +129,11 @@ def test_it_lists_with_a_constant_number_of_queries(reviewer, db, django_assert_
     reviewer.get(LIST, filters)  # warm the site-wide caches (the on-air banner)
     with CaptureQueriesContext(connection) as five:
         assert len(reviewer.get(LIST, filters).context["rows"]) == 5
+    expected = len(five)  # read now: the next request clears the connection's query log
     for i in range(5, 25):
         pending_application(email=f"p{i}@city.yokohama.lg.jp", family_name=f"申請{i}")
-    with django_assert_num_queries(len(five)):
+    reviewer.get(LIST, filters)  # the header's pending count was forgotten by the new ones
+    with django_assert_num_queries(expected):
         assert len(reviewer.get(LIST, filters).context["rows"]) == 25
 
 
