@@ -264,26 +264,48 @@ class RegistrationForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(
-        label=_("聞きたいこと・取り上げてほしいテーマ"),
+    """The question itself is the big box; a short headline for the list is optional and taken
+    from the question's first line when left empty."""
+
+    HEADLINE_CHARS = 60
+
+    detail = forms.CharField(
+        label=_("聞きたいこと"),
         min_length=4,
-        max_length=120,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "背景や、自分の自治体での状況も書くと伝わりやすくなります。住民の個人情報は書かないでください。"
+        ),
         error_messages={
             "required": _("聞きたいことを入力してください。"),
             "min_length": _("もう少し具体的に書いてください（4文字以上）。"),
+            "max_length": _("2000文字以内で入力してください（現在%(show_value)d文字）。"),
+        },
+    )
+    title = forms.CharField(
+        label=_("見出し（任意）"),
+        required=False,
+        max_length=120,
+        help_text=_("一覧に表示する短い見出しです。空欄なら、聞きたいことの書き出しを使います。"),
+        error_messages={
             "max_length": _("120文字以内で入力してください（現在%(show_value)d文字）。"),
         },
     )
-    detail = forms.CharField(
-        label=_("補足"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("背景や、自分の自治体での状況など。住民の個人情報は書かないでください。"),
-        error_messages={
-            "max_length": _("2000文字以内で入力してください（現在%(show_value)d文字）。")
-        },
-    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        question = (cleaned.get("detail") or "").strip()
+        if question and not (cleaned.get("title") or "").strip():
+            first_line = question.splitlines()[0].strip()
+            if first_line == question and len(question) <= 120:
+                # A one-line question is its own headline; nothing more to show below it.
+                cleaned["title"], cleaned["detail"] = question, ""
+            elif len(first_line) > self.HEADLINE_CHARS:
+                cleaned["title"] = first_line[: self.HEADLINE_CHARS] + "…"
+            else:
+                cleaned["title"] = first_line
+        return cleaned
 
 
 class AgendaDecisionForm(forms.Form):

@@ -14,7 +14,7 @@ def agenda_url(event):
     return reverse("events:agenda", args=[event.pk])
 
 
-def ask(client, event, title="接種券の再発行の手順", detail=""):
+def ask(client, event, title="接種券の再発行の手順", detail="再発行の手順を教えてください。"):
     return client.post(agenda_url(event), {"title": title, "detail": detail})
 
 
