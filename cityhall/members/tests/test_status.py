@@ -101,11 +101,8 @@ def test_it_resubmits_with_a_reply_and_corrected_answers(
     assert set(application.duties.all()) == set(duties)
     profile = applicant.profile
     profile.refresh_from_db()
-    assert (profile.organization, profile.title, profile.bio) == (
-        yokohama,
-        "主査",
-        "横浜市に異動しました。",
-    )
+    assert (profile.organization, profile.title) == (yokohama, "主査")
+    assert profile.bio == ""  # the introduction was written for the reviewers
     entry = AuditEntry.objects.get(action="members.application.resubmitted")
     assert entry.actor == applicant and entry.target_id == str(application.pk)
     assert "回答を送信しました" in client.get(STATUS).content.decode()
