@@ -1,7 +1,5 @@
 """Signing in and out, sign-in links by mail, and the account settings hub."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityhall.accounts import actions, tokens
 from cityhall.accounts.device_cookie import remember_device
-from cityhall.accounts.export import personal_data
+from cityhall.accounts.export import export_zip
 from cityhall.accounts.forms import EmailOnlyForm, LoginForm
 from cityhall.accounts.gate import SignedInRequest, public
 from cityhall.accounts.signin import after_sign_in_url, safe_next, sign_in_with_password
@@ -104,10 +102,10 @@ def settings_view(request: SignedInRequest) -> HttpResponse:
 
 @require_GET
 def export_data(request: SignedInRequest) -> HttpResponse:
-    """The member's own data as a JSON download (members only, their own account only)."""
-    data = json.dumps(personal_data(request.user), ensure_ascii=False, indent=2)
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    """The member's own data as a zip: data.json and a readable index.html (members only,
+    their own account only). Built in the request from live data and stored nowhere."""
+    response = HttpResponse(export_zip(request.user), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="cityhall-my-data-{stamp}.json"'
+    response["Content-Disposition"] = f'attachment; filename="cityhall-my-data-{stamp}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response

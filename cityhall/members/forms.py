@@ -56,14 +56,16 @@ class DutyChoiceField(forms.ModelMultipleChoiceField):
 
 class DutyGroupsMixin:
     def duty_groups(self) -> list[dict[str, Any]]:
-        """The duty checkboxes grouped by category (one query): name, boxes, and whether one
-        is ticked (the template opens those groups)."""
+        """The duty checkboxes grouped by category (one query): name, boxes, and the labels of
+        the ticked ones (shown beside a collapsed group, so a choice never goes out of sight
+        and a collapsed group stays one tab stop)."""
         groups: dict[str, dict[str, Any]] = {}
         for box in self["duties"]:  # type: ignore[index]
             category = box.data["value"].instance.category or str(_("その他"))
-            group = groups.setdefault(category, {"name": category, "boxes": [], "open": False})
+            group = groups.setdefault(category, {"name": category, "boxes": [], "chosen": []})
             group["boxes"].append(box)
-            group["open"] = group["open"] or bool(box.data["selected"])
+            if box.data["selected"]:
+                group["chosen"].append(box.choice_label)
         return list(groups.values())
 
 
@@ -120,6 +122,22 @@ class ApplicationForm(DutyGroupsMixin, forms.Form):
             "required": _("参加にはコミュニティのルールとプライバシーポリシーへの同意が必要です。")
         },
     )
+
+    # What the browser may fill in. Kana has no autocomplete token, and browsers offer the
+    # kanji name there, so it is off.
+    AUTOCOMPLETE = {
+        "family_name": "family-name",
+        "given_name": "given-name",
+        "family_name_kana": "off",
+        "given_name_kana": "off",
+        "title": "organization-title",
+        "email": "email",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, token in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
 
     def _clean_kana(self, name: str) -> str:
         value = self.cleaned_data[name]

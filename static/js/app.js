@@ -43,6 +43,29 @@
       if (elt && elt.closest) release(elt.closest("form[data-once]"));
     });
   });
+  // A field's error message goes away once the member corrects the field; the summary at the
+  // top stays until the next submit.
+  function clearFieldError(event) {
+    var input = event.target;
+    var field = input.closest && input.closest(".field--error");
+    if (!field) return;
+    field.classList.remove("field--error");
+    field.querySelectorAll(".field__error").forEach(function (p) { p.hidden = true; });
+    field.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+  document.addEventListener("input", clearFieldError);
+  document.addEventListener("change", clearFieldError);
+  // A folded group of duties names the ones ticked in it, so a choice never goes out of sight.
+  document.addEventListener("change", function (event) {
+    var group = event.target.closest && event.target.closest("[data-duty-group]");
+    var chosen = group && group.querySelector("[data-chosen]");
+    if (!chosen) return;
+    var names = Array.prototype.filter.call(
+      group.querySelectorAll("input[type=checkbox]"), function (box) { return box.checked; }
+    ).map(function (box) { return box.closest("label").textContent.trim(); });
+    chosen.querySelector("[data-chosen-list]").textContent = names.join("、");
+    chosen.hidden = names.length === 0;
+  });
   // Buttons with data-confirm ask before a destructive action.
   document.addEventListener("click", function (event) {
     var el = event.target.closest("[data-confirm]");
