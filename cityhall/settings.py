@@ -155,15 +155,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis accelerates and never decides: while it is down, the cache misses and writes nothing
+    # and events are dropped, with short timeouts and a pause after each failure
+    # (docs/decisions.md, "When Redis is down").
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "cityhall.lib.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
     }
     # Pub/sub: a group message is published once and each process hands it to its own viewers,
     # so a comment to 3,000 viewers costs one Redis message per process, not one per viewer.
     # Nothing is stored: a viewer who was away catches up from the database.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "cityhall.realtime.layers.ResilientPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_CHANNEL_PREFIX", "asgi")},
         }
     }

@@ -36,7 +36,7 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["LOCATION"] = _redis  # noqa: F405
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "cityhall.realtime.layers.ResilientPubSubChannelLayer",
             "CONFIG": {"hosts": [_redis], "prefix": f"asgi-test{_worker}"},
         }
     }

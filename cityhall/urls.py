@@ -6,6 +6,7 @@ from cityhall.accounts.gate import public
 from cityhall.staff import views as staff_views
 
 admin.site.site_header = admin.site.site_title = "Online City Hall admin"
+handler500 = "cityhall.lib.errors.server_error"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),

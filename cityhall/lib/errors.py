@@ -2,18 +2,29 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from cityhall.lib.jst import to_jst
+from cityhall.lib.limits import wants_json
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent from a page left open too long (or from elsewhere): say so plainly."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected failure: the standalone 500 page, or for a page's script (which asked for
+    JSON) a message it can show beside the form instead of HTML it cannot read."""
+    if wants_json(request):
+        message = _("エラーが発生しました。しばらくしてからもう一度お試しください。")
+        return JsonResponse({"error": message}, status=500)
+    return defaults.server_error(request)
 
 
 def _seconds_until(until: datetime) -> int:

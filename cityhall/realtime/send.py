@@ -68,14 +68,19 @@ def _background() -> asyncio.AbstractEventLoop:
 
 
 def group_send(group: str, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    loop = sender_loop()
-    if loop is None:
-        async_to_sync(layer.group_send)(group, event)
-        return
-    _run_on(loop, layer.group_send(group, event))
+    """Send after a write has been saved: a layer that fails (Redis down) loses the event with
+    a warning, never the write (pages catch up when they reconnect or poll)."""
+    try:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        loop = sender_loop()
+        if loop is None:
+            async_to_sync(layer.group_send)(group, event)
+            return
+        _run_on(loop, layer.group_send(group, event))
+    except Exception:
+        logger.warning("%s to %s dropped", event.get("type"), group, exc_info=True)
 
 
 def _run_on(loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
@@ -95,7 +100,7 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
 def _done(future: concurrent.futures.Future[Any]) -> None:
     _pending.discard(future)
     if not future.cancelled() and future.exception() is not None:
-        logger.error("group_send failed", exc_info=future.exception())
+        logger.warning("group_send failed; the event is dropped", exc_info=future.exception())
 
 
 @atexit.register

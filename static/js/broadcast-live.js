@@ -77,6 +77,9 @@
       pollTimer = window.setInterval(poll, 5000);
       poll();
     }
+    function catchUp() {
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "catch_up", after: lastId }));
+    }
     function connect() {
       if (!("WebSocket" in window)) { startPolling(); return; }
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -85,7 +88,7 @@
       socket.onopen = function () {
         opened = true; failures = 0; status.textContent = "";
         if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
-        socket.send(JSON.stringify({ type: "catch_up", after: lastId }));
+        catchUp();
       };
       socket.onmessage = function (event) {
         try { handle(JSON.parse(event.data)); } catch (e) { /* ignore malformed */ }
@@ -93,11 +96,18 @@
       socket.onclose = function (event) {
         if (event.code === 4401 || event.code === 4403) return;
         failures += opened ? 0 : 1;
-        if (failures >= 2) { startPolling(); return; }  // a proxy blocks WebSockets
-        status.textContent = T.reconnecting;
-        window.setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, failures + 1)));
+        // Refused twice (a proxy blocking WebSockets, or the server unable to take them for
+        // now, e.g. while Redis is down): poll meanwhile, and keep trying the socket less often,
+        // at a random moment so thousands of viewers do not all come back in the same second.
+        if (failures >= 2) startPolling();
+        else status.textContent = T.reconnecting;
+        var wait = Math.min(300000, 1000 * Math.pow(2, failures + 1));
+        window.setTimeout(connect, wait * (0.5 + Math.random() / 2));
       };
     }
+    // Comments sent while the server could not pass them on (Redis down) would never arrive on
+    // a socket that stayed open: every few minutes it asks for what came after the last one.
+    window.setInterval(catchUp, 120000 + Math.floor(Math.random() * 30000));
     var csrf = (JSON.parse(document.body.getAttribute("hx-headers") || "{}"))["X-CSRFToken"] || "";
     function send(url, body, key) {
       var data = new FormData();
