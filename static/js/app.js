@@ -66,9 +66,29 @@
     chosen.querySelector("[data-chosen-list]").textContent = names.join("、");
     chosen.hidden = names.length === 0;
   });
-  // Buttons with data-confirm ask before a destructive action.
-  document.addEventListener("click", function (event) {
-    var el = event.target.closest("[data-confirm]");
-    if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
-  });
+  // A destructive step (a form or submit button with data-confirm) asks first, in our own
+  // <dialog> from base.html: focus starts on "やめる", Escape cancels, and focus returns to the
+  // button that asked. Runs before the data-once handler (capture), so a cancelled submit
+  // leaves the form free.
+  var dialog = document.getElementById("confirm-dialog");
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    var message = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    if (!message || !dialog || typeof dialog.showModal !== "function") return;
+    if (form.dataset.confirmed) { delete form.dataset.confirmed; return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var opener = submitter || document.activeElement;
+    dialog.querySelector("#confirm-dialog-message").textContent = message;
+    dialog.returnValue = "";
+    dialog.showModal();
+    dialog.querySelector("button[value=cancel]").focus();
+    dialog.addEventListener("close", function () {
+      if (opener && opener.focus) opener.focus();
+      if (dialog.returnValue !== "confirm") return;
+      form.dataset.confirmed = "1";
+      if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+    }, { once: true });
+  }, true);
 })();
