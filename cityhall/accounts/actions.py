@@ -112,6 +112,7 @@ def _queue_sign_in_link(user: User) -> None:
             "url": tokens.sign_in_url(user),
             "minutes": settings.SIGN_IN_LINK_MAX_AGE // 60,
         },
+        carries_secret=True,
     )
 
 
@@ -137,6 +138,7 @@ def do_send_password_reset(email: str) -> None:
             ),
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
+        carries_secret=True,
     )
 
 
@@ -199,6 +201,7 @@ def do_request_email_change(user: User, new_email: str, *, actor: User) -> None:
             "url": _url("accounts:email_change_confirm", token),
             "hours": settings.EMAIL_CHANGE_MAX_AGE // 3600,
         },
+        carries_secret=True,
     )
 
 

@@ -1,15 +1,17 @@
-"""Raw account data for staff. Status, role, suspension, password, email and two-factor changes
-are made on the staff member pages or by the person themself, where they are audited and
-mailed; here those fields are read-only, and accounts are neither added nor deleted."""
+"""Raw account data, for looking. Names and organisation are the member's own to change (on
+their profile page); status, role and suspension are changed on the staff member pages, where
+they are checked, audited and mailed; email, password and two-factor changes are the person's
+own, confirmed by mail or code. So nothing here is editable, by staff or admins, and the
+permission flags, groups and password hash are not even shown."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from cityhall.accounts.models import User
+from cityhall.lib.admin_policy import LookOnlyAdmin
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(LookOnlyAdmin):
     list_display = ("full_name", "email", "status", "role", "two_factor_enabled", "last_login")
     list_filter = ("status", "role", "two_factor_enabled", "email_verified")
     search_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email")
@@ -28,21 +30,3 @@ class UserAdmin(admin.ModelAdmin):
         "suspended_at",
         "suspension_reason",
     )
-    readonly_fields = (
-        "email",
-        "email_verified",
-        "status",
-        "role",
-        "two_factor_enabled",
-        "date_joined",
-        "approved_at",
-        "last_login",
-        "suspended_at",
-        "suspension_reason",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

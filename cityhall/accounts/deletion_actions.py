@@ -79,6 +79,7 @@ def do_send_deletion_link(user: User, *, delete_content: bool, actor: User) -> N
             "url": settings.SITE_URL + reverse("accounts:delete_confirm", args=[token]),
             "hours": settings.ACCOUNT_DELETION_LINK_MAX_AGE // 3600,
         },
+        carries_secret=True,
     )
 
 

@@ -1,23 +1,19 @@
 from django.contrib import admin
 
 from cityhall.knowledge.models import FaqEntry, Tag
+from cityhall.lib.admin_policy import LookOnlyAdmin
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(LookOnlyAdmin):
     # Writing belongs in the member pages (versioned actions); the admin is for looking.
     list_display = ["question", "status", "as_of", "updated_at"]
     list_filter = ["status"]
     search_fields = ["question"]
     raw_id_fields = ["author", "updated_by"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    # Reference data: staff may tidy tags up here.
     search_fields = ["name"]

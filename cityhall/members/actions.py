@@ -65,6 +65,7 @@ def _queue_verification(application: MembershipApplication) -> None:
             "url": verification_url(application),
             "hours": settings.EMAIL_VERIFICATION_MAX_AGE // 3600,
         },
+        carries_secret=True,
     )
 
 
@@ -91,7 +92,8 @@ def _queue_existing_account_notice(user: User) -> None:
         context["verify_url"] = verification_url(open_application)
     if user.status == User.Status.MEMBER and not user.has_usable_password():
         context["activation_url"] = activation_url(user)
-    queue_email(user.email, "members/email/already_registered", context)
+    secret = "verify_url" in context or "activation_url" in context
+    queue_email(user.email, "members/email/already_registered", context, carries_secret=secret)
 
 
 def _copy_answers_to_account(application: MembershipApplication) -> None:
@@ -282,6 +284,7 @@ def do_approve_application(
             "briefing": _next_briefing(),
             "briefing_url": absolute_url(reverse("events:briefing")),
         },
+        carries_secret=True,
     )
     return application
 

@@ -1,13 +1,15 @@
-"""Raw data for staff. Decisions on applications are made in the review queue, where they are
-mailed and audited; here the review fields are read-only."""
+"""Raw membership data, for looking. Decisions on applications are made in the review queue,
+where they are mailed and audited; members edit their own profile. Changing an application's
+account or address, or a profile's owner, here would let one person stand in for another."""
 
 from django.contrib import admin
 
+from cityhall.lib.admin_policy import LookOnlyAdmin
 from cityhall.members.models import Duty, MembershipApplication, Profile
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(LookOnlyAdmin):
     list_display = ("full_name", "organization", "email", "status", "submitted_at", "decided_at")
     list_filter = ("status", "referral")
     search_fields = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email")
@@ -15,23 +17,10 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "organization")
     filter_horizontal = ("duties",)
     list_select_related = ("organization__prefecture",)
-    readonly_fields = (
-        "status",
-        "submission_key",
-        "submitted_at",
-        "verified_at",
-        "decided_at",
-        "decided_by",
-        "staff_message",
-        "policy_version",
-        "consented_at",
-        "email_key",
-        "name_key",
-    )
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(LookOnlyAdmin):
     list_display = ("user", "organization", "department", "title", "updated_at")
     search_fields = ("user__family_name", "user__given_name", "user__email", "department")
     raw_id_fields = ("user", "organization")
@@ -41,6 +30,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
+    # Reference data (業務分野), also kept on the staff duty pages.
     list_display = ("name", "kana", "category", "sort_order", "is_active")
     list_filter = ("is_active", "category")
     list_editable = ("sort_order", "is_active")

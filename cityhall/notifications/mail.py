@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
+from cityhall.notifications.masking import contains_secret, mask_secrets
 from cityhall.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -27,16 +28,22 @@ SWEEP_BATCH = 500
 MAIL_ID_HEADER = "X-Outbox-Id"
 
 
-def queue_email(to: str, template: str, context: dict[str, Any]) -> OutboundEmail:
+def queue_email(
+    to: str, template: str, context: dict[str, Any], *, carries_secret: bool = False
+) -> OutboundEmail:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` and queue the mail.
 
-    Call inside the action's transaction; delivery starts after commit.
+    Call inside the action's transaction; delivery starts after commit. A mail with a link
+    that acts for its recipient (sign in, set a password, confirm an address) says so with
+    `carries_secret`; one that forgets is marked anyway when the link is recognised.
     """
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     with override("ja"):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    mail = OutboundEmail.objects.create(to=to, subject=subject[:200], body=body)
+    subject = subject[:200]
+    secret = carries_secret or contains_secret(subject) or contains_secret(body)
+    mail = OutboundEmail.objects.create(to=to, subject=subject, body=body, carries_secret=secret)
     transaction.on_commit(lambda: _enqueue(mail.pk))
     return mail
 
@@ -89,14 +96,30 @@ def deliver(mail_id: int) -> bool:
             last_error=str(error)[:1000],
             next_attempt_at=timezone.now() + delay,
             claimed_until=None,
+            **(_without_secret(mail) if status == Status.FAILED else {}),
         )
         if status == Status.QUEUED:
             _enqueue(mail_id, delay)
         return False
     OutboundEmail.objects.filter(pk=mail_id).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="", claimed_until=None
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        claimed_until=None,
+        **_without_secret(mail),
     )
     return True
+
+
+def _without_secret(mail: OutboundEmail) -> dict[str, str]:
+    """Once a mail with a secret link is sent (or given up), its row keeps the record of it but
+    not the link, so nobody with the database or a backup of it can use the link."""
+    if not mail.carries_secret:
+        return {}
+    return {
+        "subject": mask_secrets(mail.subject, strict=True),
+        "body": mask_secrets(mail.body, strict=True),
+    }
 
 
 def due_mail(now: datetime) -> QuerySet[OutboundEmail]:

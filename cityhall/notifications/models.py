@@ -29,6 +29,9 @@ class OutboundEmail(models.Model):
     # mid-send leaves it in the past, and the sweep hands the row to another (cityhall/
     # notifications/mail.py).
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # The mail holds a link that acts for its recipient (sign in, set a password, confirm an
+    # address): set when it is queued, and the secret is masked once the mail has gone out.
+    carries_secret = models.BooleanField(_("秘密のリンクを含む"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("送信メール")
