@@ -19,6 +19,7 @@ from cityhall.audit.log import record
 from cityhall.members import evidence, tokens
 from cityhall.members.models import MembershipApplication, Profile
 from cityhall.members.queue import forget_pending_count
+from cityhall.members.signals import application_verified
 from cityhall.notifications.mail import queue_email
 
 Status = MembershipApplication.Status
@@ -203,6 +204,7 @@ def do_verify_email(application: MembershipApplication, *, actor: Any = None) ->
     record(
         "members.application.verified", actor=actor or user, target=application, subject_user=user
     )
+    application_verified.send(sender=MembershipApplication, application=application)
     return True
 
 

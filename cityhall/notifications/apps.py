@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
-        from cityhall.notifications import jobs  # noqa: F401 - registers the periodic jobs
+        from cityhall.members.signals import application_verified
+        from cityhall.notifications import events, jobs  # noqa: F401 - registers the periodic jobs
+
+        application_verified.connect(
+            events.on_application_verified, dispatch_uid="notifications.application_verified"
+        )

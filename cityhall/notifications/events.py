@@ -187,6 +187,8 @@ def _deliver(rows: list[Notification], now: datetime) -> None:
 
 
 def target_url(notification: Notification) -> str:
+    if notification.application_id is not None:
+        return reverse("staff_applications:detail", args=[notification.application_id])
     if notification.episode_id is not None:
         return reverse("broadcasts:episode", args=[notification.episode_id])
     url = reverse("posts:detail", args=[notification.post_id])
@@ -194,6 +196,8 @@ def target_url(notification: Notification) -> str:
 
 
 def excerpt(notification: Notification) -> str:
+    if notification.application is not None:
+        return notification.application.department
     if notification.episode is not None:
         return notification.episode.title
     assert notification.post is not None
@@ -210,3 +214,38 @@ def _mail(notification: Notification) -> dict[str, Any]:
         "url": settings.SITE_URL + target_url(notification),
         "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
     }
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+def application_verified(application: Any) -> list[Notification]:
+    """A verified application joins the review queue: every active staff member hears of it
+    in the bell, and by mail unless they chose the site only. The members app sends this
+    (members.signals.application_verified) inside its transaction."""
+    staff = User.objects.filter(
+        status=User.Status.MEMBER,
+        is_active=True,
+        role__in=[User.Role.STAFF, User.Role.ADMIN],
+    ).only("pk", "email", "family_name", "given_name", "status", "role")
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            kind=Kind.APPLICATION_PENDING,
+            actor=application.user,
+            application=application,
+            created_at=now,
+        )
+        for user in staff
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    _deliver(rows, now)
+    unread.forget(row.recipient_id for row in rows)
+    return rows
+
+
+def on_application_verified(sender: Any, application: Any, **kwargs: Any) -> None:
+    application_verified(application)

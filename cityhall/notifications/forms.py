@@ -28,9 +28,16 @@ class PreferenceForm(forms.ModelForm):
         widgets = {kind: forms.RadioSelect for kind in [*Kind.values, "digest_frequency"]}
 
     def __init__(
-        self, *args: Any, sections: list[Section], followed: set[int], **kwargs: Any
+        self,
+        *args: Any,
+        sections: list[Section],
+        followed: set[int],
+        staff: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not staff:  # new applications are staff's business only
+            del self.fields[Kind.APPLICATION_PENDING]
         self.sections = {str(s.pk): s for s in sections}
         field = self.fields["followed"]
         field.choices = [(key, s.name) for key, s in self.sections.items()]  # type: ignore[attr-defined]
@@ -40,4 +47,4 @@ class PreferenceForm(forms.ModelForm):
         return {self.sections[key].pk for key in self.cleaned_data.get("followed", [])}
 
     def preference_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

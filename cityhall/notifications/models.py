@@ -64,6 +64,7 @@ class Kind(models.TextChoices):
     ANSWER_ACCEPTED = "answer_accepted", _("自分の回答が解決策に選ばれたとき")
     SECTION_POST = "section_post", _("フォローしている課の新しい投稿")
     PROGRAMME_ON_AIR = "programme_on_air", _("フォローしている番組の放送開始")
+    APPLICATION_PENDING = "application_pending", _("審査を待つ新しい参加申請（運営事務局）")
 
 
 class Delivery(models.TextChoices):
@@ -99,7 +100,11 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         episodes = Episode.objects.filter(pk=OuterRef("episode_id"))
         if not user.is_staff_member:
             episodes = episodes.filter(programme__archived_at=None)
-        return self.filter(recipient=user).filter(Exists(readable) | Exists(episodes))
+            return self.filter(recipient=user).filter(Exists(readable) | Exists(episodes))
+        # Staff also hear of applications; an application is never shown to anyone else.
+        return self.filter(recipient=user).filter(
+            Exists(readable) | Exists(episodes) | Q(application__isnull=False)
+        )
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at=None)
@@ -131,6 +136,14 @@ class Notification(models.Model):
     episode = models.ForeignKey(
         "broadcasts.Episode", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Staff only: a verified application waiting for review.
+    application = models.ForeignKey(
+        "members.MembershipApplication",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -152,8 +165,9 @@ class Notification(models.Model):
         # that re-adds a mention, or an answer accepted twice, does not notify again.
         constraints = [
             models.CheckConstraint(
-                condition=Q(post__isnull=False, episode=None)
-                | Q(post=None, comment=None, episode__isnull=False),
+                condition=Q(post__isnull=False, episode=None, application=None)
+                | Q(post=None, comment=None, episode__isnull=False, application=None)
+                | Q(post=None, comment=None, episode=None, application__isnull=False),
                 name="notif_one_target",
             ),
             models.UniqueConstraint(
@@ -170,6 +184,11 @@ class Notification(models.Model):
                 fields=["recipient", "episode"],
                 condition=Q(episode__isnull=False),
                 name="notif_once_per_episode",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "application"],
+                condition=Q(application__isnull=False),
+                name="notif_once_per_application",
             ),
         ]
 
@@ -215,6 +234,12 @@ class Preference(models.Model):
     )
     programme_on_air = models.CharField(
         Kind.PROGRAMME_ON_AIR.label, max_length=10, choices=LIVE_DELIVERY, default=Delivery.EMAIL
+    )
+    application_pending = models.CharField(
+        Kind.APPLICATION_PENDING.label,
+        max_length=10,
+        choices=LIVE_DELIVERY,
+        default=Delivery.EMAIL,
     )
     digest_frequency = models.CharField(
         _("まとめメール"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY

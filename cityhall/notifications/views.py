@@ -32,7 +32,7 @@ SUGGESTIONS = 8
 def notification_list(request: SignedInRequest) -> HttpResponse:
     notifications = (
         Notification.objects.for_recipient(request.user)
-        .select_related("actor", "post__section", "episode__programme")
+        .select_related("actor", "post__section", "episode__programme", "application__organization")
         .defer("post__body", "post__case_what", "post__case_outcome")
         .order_by("-created_at", "-id")
     )
@@ -81,7 +81,13 @@ def preferences(request: SignedInRequest) -> HttpResponse:
     sections = _my_sections(user)
     muted = set(SectionMute.objects.filter(user=user).values_list("section_id", flat=True))
     followed = {s.pk for s in sections if s.pk not in muted}
-    form = PreferenceForm(request.POST or None, instance=pref, sections=sections, followed=followed)
+    form = PreferenceForm(
+        request.POST or None,
+        instance=pref,
+        sections=sections,
+        followed=followed,
+        staff=user.is_staff_member,
+    )
     if request.method == "POST" and form.is_valid():
         do_save_preferences(
             pref,
