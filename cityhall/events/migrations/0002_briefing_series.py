@@ -1,10 +1,17 @@
 """The weekly newcomer orientation (説明会) exists in every install: every Friday 21:00–22:00
 JST. Only the series is created here; the periodic job generates its sessions. No user is needed
-(a fresh install has no staff yet): staff set the venue URL and hosts later."""
+(a fresh install has no staff yet): staff set the venue URL and hosts later.
+
+The series starts on a fixed Friday, not on the day this migration runs: the rule then means the
+same on every install and in every test database, whatever the clock says. Sessions are only
+generated from today on, so an early first date creates no past sessions."""
 
 import datetime
 
 from django.db import migrations
+
+# A Friday (see 0005_briefing_fixed_start, which moves rows made by the old version here).
+STARTS_ON = datetime.date(2026, 1, 2)
 
 DESCRIPTION = """オンライン市役所にはじめて参加した方向けの説明会です。
 
@@ -20,7 +27,6 @@ def create(apps, schema_editor):
     EventSeries = apps.get_model("events", "EventSeries")
     if EventSeries.objects.filter(slug="briefing").exists():
         return
-    today = datetime.date.today()
     EventSeries.objects.create(
         slug="briefing",
         title="説明会",
@@ -30,7 +36,7 @@ def create(apps, schema_editor):
         weekday=4,
         start_time=datetime.time(21, 0),
         duration_minutes=60,
-        starts_on=today,
+        starts_on=STARTS_ON,
     )
 
 

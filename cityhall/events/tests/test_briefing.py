@@ -1,5 +1,8 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
+from importlib import import_module
 
+import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -15,6 +18,25 @@ def test_it_has_the_friday_briefing_series_in_a_fresh_install(db):
     assert (series.title, series.frequency, series.weekday) == ("説明会", "weekly", 4)
     assert (series.start_time, series.duration_minutes) == (time(21, 0), 60)
     assert series.created_by is None  # made before any staff account exists
+    # A fixed Friday, not the day the migration ran: the rule is the same in every database.
+    assert series.starts_on == date(2026, 1, 2) and series.starts_on.weekday() == 4
+
+
+def test_it_moves_a_briefing_that_started_on_its_migration_day_to_the_fixed_friday(db):
+    fix = import_module("cityhall.events.migrations.0005_briefing_fixed_start").forwards
+    series = EventSeries.objects.get(slug=BRIEFING_SLUG)
+    with time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=JST), tick=False):
+        series.starts_on = date(2026, 11, 24)  # the day an install first migrated
+        series.save(update_fields=["starts_on"])
+        fix(apps, None)
+        series.refresh_from_db()
+        assert series.starts_on == date(2026, 1, 2)
+        # A first date still to come was set by staff on purpose: it stays.
+        series.starts_on = date(2027, 4, 2)
+        series.save(update_fields=["starts_on"])
+        fix(apps, None)
+        series.refresh_from_db()
+        assert series.starts_on == date(2027, 4, 2)
 
 
 def test_it_offers_the_next_briefing_on_the_newcomer_checklist(as_user, member):
