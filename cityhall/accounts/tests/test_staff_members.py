@@ -79,7 +79,7 @@ def test_it_shows_the_account_facts_and_recent_audit_entries(as_user, staff, mem
     assert member.email in body
     assert "猿払村" in body
     assert "企画政策課" in body
-    assert "accounts.password.changed" in body
+    assert "パスワードの変更" in body  # the audit code's Japanese label
     assert "利用停止にする" in body
     assert "data-confirm" in body
     assert "役割の変更" not in body  # admins only

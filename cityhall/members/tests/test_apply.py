@@ -115,7 +115,8 @@ def test_it_refuses_readings_that_are_not_kana_and_keeps_what_was_typed(post, db
     response = post(survey(family_name_kana="Yamada", given_name_kana="山田"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("フリガナはカタカナまたはひらがなで入力してください。") == 2
+    # Under each field, and again in the summary at the top that links to them.
+    assert page.count("フリガナはカタカナまたはひらがなで入力してください。") == 4
     assert 'value="Yamada"' in page and 'value="企画政策課"' in page
     assert not MembershipApplication.objects.exists() and not User.objects.exists()
 
