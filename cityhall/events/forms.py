@@ -91,7 +91,7 @@ class SeriesForm(OrganizerMixin, forms.ModelForm):
         fields = [
             "title", "slug", "description", "organizer", "section", "frequency", "weekday",
             "week_of_month", "start_time", "duration_minutes", "starts_on", "ends_on",
-            "capacity", "venue_url", "is_active",
+            "skip_holidays", "capacity", "venue_url", "is_active",
         ]  # fmt: skip
         help_texts = {
             "slug": _("半角英数字とハイフン（例: vaccine）。URLに使います。"),

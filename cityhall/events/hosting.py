@@ -29,11 +29,11 @@ from cityhall.sections.models import Section
 SERIES_FIELDS = (
     "slug", "title", "description", "organizer", "section", "frequency", "weekday",
     "week_of_month", "start_time", "duration_minutes", "starts_on", "ends_on", "capacity",
-    "venue_url", "is_active",
+    "venue_url", "is_active", "skip_holidays",
 )  # fmt: skip
 SCHEDULE_FIELDS = (
     "frequency", "weekday", "week_of_month", "start_time", "duration_minutes", "starts_on",
-    "ends_on", "is_active",
+    "ends_on", "is_active", "skip_holidays",
 )  # fmt: skip
 # Series defaults that flow into its future sessions when the session still has the old value.
 SESSION_DEFAULTS = ("title", "description", "capacity", "venue_url")
@@ -74,6 +74,8 @@ def do_create_series(*, data: dict[str, Any], hosts: Any, actor: Any) -> EventSe
     fields = {f: data.get(f) for f in SERIES_FIELDS}
     if fields["organizer"] != Organizer.SECTION:
         fields["section"] = None
+    if fields["skip_holidays"] is None:  # callers that do not choose get the default
+        del fields["skip_holidays"]
     series = EventSeries.objects.create(created_by=actor, **fields)
     _set_hosts(series=series, users=hosts)
     generate_sessions(series)

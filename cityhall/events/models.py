@@ -123,6 +123,11 @@ class EventSeries(Organized):
     is_active = models.BooleanField(
         _("開催回を自動で作る"), default=True, help_text=_("オフにすると新しい回は作られません。")
     )
+    skip_holidays = models.BooleanField(
+        _("祝日は休みにする"),
+        default=True,
+        help_text=_("オンにすると、祝日（元日や振替休日を含む）に当たる回は作られません。"),
+    )
 
     objects = EventSeriesQuerySet.as_manager()
 

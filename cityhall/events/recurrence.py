@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from cityhall.events.holidays import holiday_name
 from cityhall.events.models import Event, EventSeries, Frequency, WeekOfMonth
 from cityhall.lib.jst import JST, to_jst
 
@@ -36,7 +37,14 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
 
 
 def occurrence_dates(series: EventSeries, start: date, end: date) -> Iterator[date]:
-    """The series' dates from `start` to `end` inclusive (within its own start and end)."""
+    """The series' dates from `start` to `end` inclusive (within its own start and end),
+    leaving out public holidays when the series skips them (元日 on a Friday, say)."""
+    for day in _rule_dates(series, start, end):
+        if not (series.skip_holidays and holiday_name(day)):
+            yield day
+
+
+def _rule_dates(series: EventSeries, start: date, end: date) -> Iterator[date]:
     start = max(start, series.starts_on)
     if series.ends_on is not None:
         end = min(end, series.ends_on)
