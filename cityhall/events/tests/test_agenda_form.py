@@ -21,7 +21,10 @@ def test_it_requires_the_question_not_the_headline(as_user, member, event):
 
 
 def test_it_takes_a_question_without_a_headline(as_user, member, event):
-    question = "転出者の接種券の扱いはどうしていますか。\n当市では転出先に連絡していますが、負担が大きいです。"
+    question = (
+        "転出者の接種券の扱いはどうしていますか。\n"
+        "当市では転出先に連絡していますが、負担が大きいです。"
+    )
     response = as_user(member).post(agenda_url(event), {"title": "", "detail": question})
     assert response.status_code == 302
     item = AgendaItem.objects.get()
