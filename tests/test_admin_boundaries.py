@@ -320,7 +320,7 @@ def test_nobody_edits_or_deletes_the_audit_log(staff, admin_user, member):
 
 
 @pytest.mark.parametrize("persona", ["staff", "admin"])
-def test_the_admin_asks_for_the_second_factor_first(request, persona):
+def test_the_admin_asks_for_the_second_factor_first(request, db, persona):
     user = request.getfixturevalue("admin_user" if persona == "admin" else persona)
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     client = Client()
