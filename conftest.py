@@ -1,8 +1,12 @@
 """Personas, named as the product names its people: applicant, rejected, suspended, member,
 leader, staff, admin and outsider (a member of another organisation)."""
 
+import os
+import shutil
+
 import pytest
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from cityhall import testing
 from cityhall.accounts.models import User
@@ -117,3 +121,30 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright, for tests marked `browser`: skipped with the
+    reason on a machine without it, a failure in CI (env CI set)."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ Playwright drives Debian's Chromium; without it the test is skipped with the rea
 """
 
 import os
-import shutil
 
 import pytest
 from django.urls import reverse
@@ -16,23 +15,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 
 @pytest.fixture
-def page(live_server):  # type: ignore[no-untyped-def]
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (apt-get install chromium)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+def page(browser, live_server):  # type: ignore[no-untyped-def]
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
-        yield context.new_page()
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    yield context.new_page()
 
 
 def test_it_clears_a_corrected_fields_error_and_names_chosen_duties(page, live_server):

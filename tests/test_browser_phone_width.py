@@ -5,7 +5,6 @@ Playwright drives Debian's Chromium; without it the test is skipped with the rea
 """
 
 import os
-import shutil
 
 import pytest
 from django.test import Client
@@ -22,8 +21,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 LONG_URL = "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/kenkou_iryou/kenkou/kekkaku-kansenshou/yobou-sesshu/index_00001234567890.html"
 LONG_WORD = "申請書様式第1号" + "ABCDEFGHIJ" * 12
 
@@ -32,20 +29,6 @@ OVERFLOWING = """[...document.querySelectorAll('*')]
   .filter(e => e.scrollWidth > 391 || e.getBoundingClientRect().right > 391)
   .map(e => `${e.tagName}.${e.className} ${e.scrollWidth}`)
   .slice(0, 25)"""
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (apt-get install chromium)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def too_wide(browser, live_server, user, url) -> list[str]:  # type: ignore[no-untyped-def]

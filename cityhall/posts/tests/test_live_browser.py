@@ -4,7 +4,6 @@ polling by itself. Playwright drives Debian's Chromium; without it the test is s
 requires it, as for the joining walk-through)."""
 
 import os
-import shutil
 
 import pytest
 from django.test import Client
@@ -18,27 +17,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 
 @pytest.fixture
-def page(live_server, member):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (apt-get install chromium)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+def page(browser, live_server, member):
 
     key = testing.sign_in(Client(), member).cookies["sessionid"].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
-        context.add_cookies([{"name": "sessionid", "value": key, "url": live_server.url}])
-        page = context.new_page()
-        page.clock.install()  # the 20-second polling interval, without waiting 20 seconds
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
+    context.add_cookies([{"name": "sessionid", "value": key, "url": live_server.url}])
+    page = context.new_page()
+    page.clock.install()  # the 20-second polling interval, without waiting 20 seconds
+    yield page
 
 
 def test_it_shows_new_comments_without_a_reload_by_polling(page, live_server, leader):
