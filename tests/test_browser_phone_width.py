@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG_URL = "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/kenkou_iryou/kenkou/kekkaku-kansenshou/yobou-sesshu/index_00001234567890.html"
-LONG_WORD = "申請書様式第1号" + "ABCDEFGHIJ" * 12
+LONG_WORD = "申請書様式第1号" + "ABCDEFGHIJ" * 11  # 118 characters: a post title holds 120
 
 
 OVERFLOWING = """[...document.querySelectorAll('*')]

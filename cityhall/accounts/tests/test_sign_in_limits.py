@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from cityhall.accounts.device_cookie import COOKIE
@@ -22,10 +23,14 @@ WRONG = "メールアドレスまたはパスワードが正しくありませ�
 
 
 @pytest.fixture(autouse=True)
-def clock():
-    """Time stands still unless a test moves it, so that waits are exact."""
+def clock(settings):
+    """Time stands still unless a test moves it, so that waits are exact. The counters live in
+    an in-process cache here: Redis expires keys on its own clock, which a test cannot move."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     with time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=False) as traveller:
         yield traveller
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
