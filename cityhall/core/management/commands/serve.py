@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +46,7 @@ class Child:
     started_at: float = 0.0
     pause: float = 1.0
     restart_at: float | None = None
-    restarts: int = field(default=0)
+    restarts: int = 0
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent)  # noqa: S603
