@@ -30,7 +30,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy cityhall
+	$(BIN)/mypy cityhall tests conftest.py
+	$(BIN)/lint-imports --no-cache
 
 ## make assets: refresh the vendored front-end files from frontend/package.json (needs npm).
 assets:

@@ -221,7 +221,7 @@ for i in range({members}):
 
 COUNT = """
 import json
-from cityhall.notifications.models import OutboundEmail
+from cityhall.core.models import OutboundEmail
 from cityhall.posts.models import Comment
 bodies = list(Comment.objects.filter(body__contains="fault-").values_list("body", flat=True))
 mail = {{s: OutboundEmail.objects.filter(status=s).count() for s in ("queued", "sent", "failed")}}

@@ -18,8 +18,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from cityhall.realtime.routing import websocket_urlpatterns  # noqa: E402
 from cityhall.realtime.send import RememberServerLoop  # noqa: E402
+from cityhall.routing import websocket_urlpatterns  # noqa: E402
 from cityhall.wsgi import application as wsgi_application  # noqa: E402
 
 application = ProtocolTypeRouter(

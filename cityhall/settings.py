@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.env import env_bool, env_int, env_list, env_str
+from cityhall.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -54,43 +54,45 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    # In layer order, bottom to top (docs/architecture.md): an app imports only those listed
+    # before it.
     "cityhall.core",
+    "cityhall.realtime",
+    "cityhall.audit",
     "cityhall.accounts",
     "cityhall.organizations",
     "cityhall.members",
-    "cityhall.audit",
-    "cityhall.notifications",
-    "cityhall.staff",
-    "cityhall.realtime",
-    "cityhall.insights",
-    "cityhall.directory",
     "cityhall.sections",
     "cityhall.posts",
+    "cityhall.feed",
     "cityhall.events",
     "cityhall.knowledge",
-    "cityhall.search",
-    "cityhall.moderation",
-    "cityhall.feed",
     "cityhall.broadcasts",
+    "cityhall.directory",
+    "cityhall.notifications",
+    "cityhall.moderation",
+    "cityhall.search",
+    "cityhall.insights",
+    "cityhall.interface",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cityhall.lib.headers.ContentSecurityPolicyMiddleware",
-    "cityhall.lib.compression.CompressionMiddleware",
-    "cityhall.lib.saving.SavingFailureMiddleware",
+    "cityhall.core.headers.ContentSecurityPolicyMiddleware",
+    "cityhall.core.compression.CompressionMiddleware",
+    "cityhall.core.saving.SavingFailureMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cityhall.lib.language.LanguageMiddleware",
+    "cityhall.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "cityhall.lib.limits.BodyLimitMiddleware",
+    "cityhall.core.limits.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "cityhall.accounts.gate.AccessGateMiddleware",
+    "cityhall.core.gate.AccessGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cityhall.lib.headers.PrivacyHeadersMiddleware",
+    "cityhall.core.headers.PrivacyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "cityhall.urls"
@@ -108,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "cityhall.lib.context.site",
+                "cityhall.core.context.site",
                 "cityhall.broadcasts.context.on_air",
             ],
         },
@@ -159,7 +161,7 @@ if REDIS_URL:
     # and events are dropped, with short timeouts and a pause after each failure
     # (docs/decisions.md, "When Redis is down").
     CACHES = {
-        "default": {"BACKEND": "cityhall.lib.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "cityhall.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
     }
     # Pub/sub: a group message is published once and each process hands it to its own viewers,
     # so a comment to 3,000 viewers costs one Redis message per process, not one per viewer.
@@ -208,7 +210,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "cityhall.lib.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "cityhall.core.errors.csrf_failure"
 
 # Login throttling (docs/decisions.md, "Sign-in limits"). Within the window (seconds): failures
 # allowed for one address from one client before that pair waits the window out; as many for an
@@ -231,7 +233,7 @@ def _trusted_proxies(proxies: list[str]) -> list[str]:
 
 
 # Reverse proxies whose X-Forwarded-For names the client (IPs or CIDR networks, e.g. 127.0.0.1
-# for nginx on this machine). Empty: REMOTE_ADDR is the client (cityhall/lib/client.py).
+# for nginx on this machine). Empty: REMOTE_ADDR is the client (cityhall/core/client.py).
 TRUSTED_PROXIES = _trusted_proxies(env_list("TRUSTED_PROXIES"))
 
 # Links sent by mail.
@@ -263,10 +265,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # them at start. STATIC_MANIFEST=0 serves the source folders as they are (the test suite).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", True)
 STORAGES = {
-    "default": {"BACKEND": "cityhall.lib.saving.MediaStorage"},
+    "default": {"BACKEND": "cityhall.core.saving.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
-            "cityhall.lib.staticfiles.StaticStorage"
+            "cityhall.core.staticfiles.StaticStorage"
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -279,7 +281,7 @@ WHITENOISE_AUTOREFRESH = DEBUG and not STATIC_MANIFEST
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
-# Request bodies, refused with 413 before they are read (cityhall/lib/limits.py): public pages
+# Request bodies, refused with 413 before they are read (cityhall/core/limits.py): public pages
 # (sign-in, the application) and members' pages; pages taking files allow what their files may
 # weigh. Uploaded files go to temporary files on disk past a small size, never whole in memory.
 PUBLIC_BODY_LIMIT = env_int("PUBLIC_BODY_LIMIT", 64 * 1024)

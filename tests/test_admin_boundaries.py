@@ -23,12 +23,13 @@ from cityhall.accounts.actions import do_send_password_reset
 from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.audit.models import AuditEntry
+from cityhall.core.masking import MASK
+from cityhall.core.models import OutboundEmail
 from cityhall.knowledge.models import Tag
 from cityhall.knowledge.tests.conftest import make_entry
 from cityhall.members.models import Duty
 from cityhall.moderation.models import Case
-from cityhall.notifications.masking import MASK
-from cityhall.notifications.models import Notification, OutboundEmail, Preference
+from cityhall.notifications.models import Notification, Preference
 from cityhall.posts.models import Comment, Post
 from cityhall.sections.models import Section
 
@@ -42,7 +43,7 @@ DECISIONS = {
     "members.Profile": LOOK,
     "members.Duty": EDIT,
     "audit.AuditEntry": ADMINS,
-    "notifications.OutboundEmail": ADMINS,
+    "core.OutboundEmail": ADMINS,
     "notifications.Notification": LOOK,
     "notifications.Preference": LOOK,
     "otp_totp.TOTPDevice": ADMINS,
@@ -86,7 +87,7 @@ def objects(applicant, member, staff, admin_user, reset_tokens) -> dict[str, Any
         "audit.AuditEntry": record(
             "accounts.user.suspended", actor=staff, target=member, subject_user=member
         ),
-        "notifications.OutboundEmail": reset_mail,
+        "core.OutboundEmail": reset_mail,
         "notifications.Notification": Notification.objects.create(
             recipient=admin_user, actor=member, kind="post_reply", post=post
         ),
@@ -96,7 +97,7 @@ def objects(applicant, member, staff, admin_user, reset_tokens) -> dict[str, Any
         ),
         "django_tasks_database.DBTaskResult": DBTaskResult.objects.create(
             args_kwargs={"args": [reset_mail.pk], "kwargs": {}},
-            task_path="cityhall.notifications.tasks.deliver_email",
+            task_path="cityhall.core.mail.deliver_email",
             backend_name="default",
             run_after=get_date_max(),
             exception_class_path="",
@@ -133,7 +134,7 @@ def test_every_model_in_the_admin_has_a_decision():
     registered = {model._meta.label for model in admin.site._registry}
     assert registered == set(DECISIONS), (
         "A model was added to or removed from the admin: decide what staff and admins may do "
-        "with it (cityhall/lib/admin_policy.py) and record it here and in docs/decisions.md."
+        "with it (cityhall/core/admin_policy.py) and record it here and in docs/decisions.md."
     )
 
 

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
     yield context.new_page()

@@ -9,6 +9,7 @@ import os
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import Dialog
 
 from cityhall import testing
 from cityhall.posts.models import Post
@@ -26,7 +27,12 @@ def test_it_asks_in_its_own_dialog_before_deleting_a_post(browser, live_server, 
     context.add_cookies([{"name": "sessionid", "value": key, "url": live_server.url}])
     page = context.new_page()
     native = []
-    page.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        native.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(live_server.url + reverse("posts:detail", args=[post.pk]))
 
     delete = page.get_by_role("button", name="削除")

@@ -38,7 +38,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 class Visitor:
     """A browser context that records every CSP violation its pages report."""
 
-    def __init__(self, browser, live_server, user=None):  # type: ignore[no-untyped-def]
+    def __init__(self, browser, live_server, user=None):
         self.context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
         self.context.add_init_script(LISTEN)
         # The embedded player, without leaving the machine.

@@ -28,8 +28,10 @@ def phone(browser):
 
 
 def link_in_last_mail(to: str) -> str:
-    body = next(m.body for m in reversed(mail.outbox) if to in m.to)
-    return re.search(r"https?://\S+", body).group(0)
+    body = next(str(m.body) for m in reversed(mail.outbox) if to in m.to)
+    link = re.search(r"https?://\S+", body)
+    assert link is not None
+    return link.group(0)
 
 
 def test_it_takes_a_public_servant_from_application_to_first_sign_in(

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cityhall import testing
+from cityhall.core.jst import now_jst
 from cityhall.knowledge.actions import do_create_faq
 from cityhall.knowledge.models import FaqEntry
-from cityhall.lib.jst import now_jst
 from cityhall.posts.tests.conftest import make_comment, make_post
 from cityhall.sections.models import Section, SectionMembership
 
@@ -31,7 +31,7 @@ OVERFLOWING = """[...document.querySelectorAll('*')]
   .slice(0, 25)"""
 
 
-def too_wide(browser, live_server, user, url) -> list[str]:  # type: ignore[no-untyped-def]
+def too_wide(browser, live_server, user, url) -> list[str]:
     """The elements wider than the phone's screen, if the page scrolls sideways."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
     key = testing.sign_in(Client(), user).cookies["sessionid"].value

@@ -13,8 +13,8 @@ from cityhall import testing
 from cityhall.broadcasts.context import CACHE_KEY as ON_AIR_KEY
 from cityhall.broadcasts.models import LiveComment
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
-from cityhall.lib.breaker import forget_breakers
-from cityhall.lib.tests.redis_server import RedisServer, redis_server  # noqa: F401
+from cityhall.core.breaker import forget_breakers
+from cityhall.core.tests.redis_server import RedisServer, redis_server  # noqa: F401
 from cityhall.posts.models import Comment
 from cityhall.posts.tests.conftest import make_post
 
@@ -29,7 +29,7 @@ def on_redis(redis_server: RedisServer, settings):  # noqa: F811
     forget_breakers()
     settings.CACHES = {
         "default": {
-            "BACKEND": "cityhall.lib.cache.ResilientRedisCache",
+            "BACKEND": "cityhall.core.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"breaker_pause": 0.2},
         }

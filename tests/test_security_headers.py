@@ -9,15 +9,16 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import path, reverse
 from django.utils import timezone
 
-from cityhall.accounts.gate import public
 from cityhall.broadcasts.models import Episode
 from cityhall.broadcasts.players import PLAYER_ORIGINS
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
-from cityhall.lib.tests.test_images import image_bytes
+from cityhall.core.gate import public
+from cityhall.core.tests.test_images import image_bytes
 
 FIXED = {
     "default-src": ["'self'"],
@@ -32,13 +33,13 @@ FIXED = {
 }
 
 
-def policy(response: HttpResponse) -> dict[str, list[str]]:
+def policy(response: HttpResponseBase) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     directives = [part.split() for part in header.split(";")]
     return {name: sources for name, *sources in directives}
 
 
-def assert_site_policy(response: HttpResponse) -> dict[str, list[str]]:
+def assert_site_policy(response: HttpResponseBase) -> dict[str, list[str]]:
     directives = policy(response)
     assert {name: directives.get(name) for name in FIXED} == FIXED
     assert directives["connect-src"] == ["'self'", "ws://testserver", "wss://testserver"]

@@ -4,14 +4,13 @@ Security changes and staff decisions are audited; mail goes out through the queu
 ending sessions also closes the person's open WebSockets after commit.
 """
 
-import logging
 import secrets
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cityhall.accounts import tokens
 from cityhall.accounts.models import User, UserSession
-from cityhall.accounts.throttle import Counter
 from cityhall.audit.log import record
-from cityhall.notifications.mail import queue_email
+from cityhall.core.mail import queue_email
+from cityhall.core.throttle import Counter
 from cityhall.realtime.consumers import user_group
-from cityhall.realtime.send import group_send
-
-logger = logging.getLogger(__name__)
+from cityhall.realtime.send import send_on_commit
 
 # At most this many sign-in or reset mails per address per hour, so the form cannot mail-bomb.
 MAIL_LIMIT = 5
@@ -50,17 +47,23 @@ def _mail_allowed(kind: str, email: str) -> bool:
     return True
 
 
+def check_own_account(user: User, *, actor: User, members_only: bool = False) -> None:
+    """Raises PermissionDenied unless `actor` acts on their own account (and, for what only
+    members may change, is a member: the pages behind it are for members only)."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("ご自身のアカウントだけを変更できます。"))
+    if members_only and not actor.is_member:
+        raise PermissionDenied(_("この操作は会員だけが行えます。"))
+
+
+def check_staff(actor: User, message: str) -> None:
+    """Raises PermissionDenied with `message` unless `actor` is staff (or an admin)."""
+    if not actor.is_staff_member:
+        raise PermissionDenied(message)
+
+
 def find_account(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-
-
-def _close_websockets(user_id: int) -> None:
-    try:
-        group_send(user_group(user_id), {"type": "session_ended"})
-    except Exception:  # the change is committed; a layer outage must not turn it into an error
-        logger.exception(
-            "could not tell the WebSockets of user %s that their sessions ended", user_id
-        )
 
 
 def _end_sessions(user: User, keep_session_key: str | None = None) -> int:
@@ -72,7 +75,7 @@ def _end_sessions(user: User, keep_session_key: str | None = None) -> int:
     if keep_session_key:
         sessions = sessions.exclude(session_key=keep_session_key)
     count, _deleted = sessions.delete()
-    transaction.on_commit(partial(_close_websockets, user.pk))
+    send_on_commit(user_group(user.pk), {"type": "session_ended"})
     return count
 
 
@@ -146,8 +149,9 @@ def do_send_password_reset(email: str) -> None:
 def do_set_password(
     user: User, password: str, *, actor: User, keep_session_key: str | None = None
 ) -> None:
-    """The member themself (password change or reset). Ends their other sessions, mails a
-    notice, audits `accounts.password.changed`."""
+    """The person themself (password change, or a reset link, which any account may use).
+    Ends their other sessions, mails a notice, audits `accounts.password.changed`."""
+    check_own_account(user, actor=actor)
     first_time = not user.has_usable_password()
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -179,6 +183,7 @@ def do_request_email_change(user: User, new_email: str, *, actor: User) -> None:
     """The member themself, after giving their password. Mails a confirmation link to the new
     address (or, if another account uses it, a note saying so, so the page reveals nothing).
     Any earlier link is superseded."""
+    check_own_account(user, actor=actor, members_only=True)
     new_email = User.objects.normalize_email(new_email.strip()).lower()
     user.email_change_nonce = secrets.token_hex(16)
     user.save(update_fields=["email_change_nonce"])
@@ -237,9 +242,12 @@ def do_confirm_email_change(user: User, new_email: str) -> None:
 
 @transaction.atomic
 def do_sign_out_session(user: User, session: UserSession, *, actor: User) -> None:
-    """The member themself, from the sessions page. Audits `accounts.session.ended`."""
+    """The person themself, on one of their own sessions. Audits `accounts.session.ended`."""
+    check_own_account(user, actor=actor)
+    if session.user_id != user.pk:
+        raise PermissionDenied(_("ご自身のログイン中の端末だけをログアウトできます。"))
     session.delete()
-    transaction.on_commit(partial(_close_websockets, user.pk))
+    send_on_commit(user_group(user.pk), {"type": "session_ended"})
     record(
         "accounts.session.ended",
         actor=actor,
@@ -252,7 +260,10 @@ def do_sign_out_session(user: User, session: UserSession, *, actor: User) -> Non
 @transaction.atomic
 def do_sign_out_everywhere(user: User, *, actor: User, keep_session_key: str | None = None) -> int:
     """The member themself (keeping the current session) or staff. Ends the sessions at once,
-    closes open WebSockets after commit, audits `accounts.sessions.ended`. Returns the count."""
+    closes open WebSockets after commit, audits `accounts.sessions.ended`. Returns the count.
+    Ending one's own sessions is allowed whatever the account's status: it only protects it."""
+    if actor.pk != user.pk:
+        check_staff(actor, _("ほかの会員をログアウトさせられるのは運営事務局だけです。"))
     count = _end_sessions(user, keep_session_key)
     record("accounts.sessions.ended", actor=actor, target=user, subject_user=user, count=count)
     return count
@@ -265,6 +276,7 @@ def do_sign_out_everywhere(user: User, *, actor: User, keep_session_key: str | N
 def do_enable_two_factor(user: User, *, actor: User, key: str, last_t: int) -> TOTPDevice:
     """The member themself, after entering a correct code for the new secret. Replaces any
     earlier device, mails a notice, audits `accounts.two_factor.enabled`."""
+    check_own_account(user, actor=actor, members_only=True)
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(
         user=user, name=_("認証アプリ"), key=key, confirmed=True, last_t=last_t
@@ -280,6 +292,7 @@ def do_enable_two_factor(user: User, *, actor: User, key: str, last_t: int) -> T
 def do_disable_two_factor(user: User, *, actor: User) -> None:
     """Members only (staff must keep it), after entering a correct code. Mails a notice,
     audits `accounts.two_factor.disabled`."""
+    check_own_account(user, actor=actor, members_only=True)
     if user.is_staff_member:
         raise AccountError(_("運営事務局の方は二段階認証を無効にできません。"))
     TOTPDevice.objects.filter(user=user).delete()
@@ -294,6 +307,44 @@ def do_record_two_factor_throttled(user: User) -> None:
     record("accounts.two_factor.throttled", actor=user, target=user, subject_user=user)
 
 
+RESET_REASON_MAX = 1000
+
+
+@transaction.atomic
+def do_reset_two_factor(user: User, reason: str, *, actor: User) -> None:
+    """Admins, for someone who lost their authenticator, never on themselves or another admin
+    (whose role must change first). Deletes the TOTP devices and ends every session (closing
+    open WebSockets after commit). The requirement stays: staff, and members who had turned it
+    on, set up a new authenticator at their next sign-in, as the mail to them says. Audits
+    `accounts.two_factor.reset` with the reason (required; kept out of the mail)."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("二段階認証をリセットできるのは管理者だけです。"))
+    if user.pk == actor.pk:
+        raise AccountError(_("自分自身の二段階認証はリセットできません。"))
+    if user.role == User.Role.ADMIN:
+        raise AccountError(
+            _("管理者の二段階認証はリセットできません。先に役割を変更してください。")
+        )
+    reason = reason.strip()
+    if not reason:
+        raise AccountError(_("リセットの理由を入力してください。"))
+    if len(reason) > RESET_REASON_MAX:
+        raise AccountError(
+            _("リセットの理由は%(limit)d文字以内で入力してください。") % {"limit": RESET_REASON_MAX}
+        )
+    devices = TOTPDevice.objects.filter(user=user)
+    if not devices.exists():
+        raise AccountError(_("この方は認証アプリを登録していません。"))
+    devices.delete()
+    _end_sessions(user)
+    record("accounts.two_factor.reset", actor=actor, target=user, subject_user=user, reason=reason)
+    queue_email(
+        user.email,
+        "accounts/email/two_factor_reset",
+        {"user": user, "login_url": _url("accounts:login")},
+    )
+
+
 # --- Staff decisions ------------------------------------------------------------------------
 
 
@@ -301,9 +352,8 @@ def do_record_two_factor_throttled(user: User) -> None:
 def do_suspend_user(user: User, *, actor: User, reason: str) -> None:
     """Staff, on another member who is not an admin. Ends every session of the member at once
     and closes their WebSockets after commit; mails them; audits `accounts.user.suspended`."""
+    check_staff(actor, _("利用停止は運営事務局だけが行えます。"))
     reason = reason.strip()
-    if not actor.is_staff_member:
-        raise AccountError(_("利用停止は運営事務局だけが行えます。"))
     if user.pk == actor.pk:
         raise AccountError(_("自分自身を利用停止にすることはできません。"))
     if user.role == User.Role.ADMIN:
@@ -326,8 +376,7 @@ def do_suspend_user(user: User, *, actor: User, reason: str) -> None:
 @transaction.atomic
 def do_reactivate_user(user: User, *, actor: User) -> None:
     """Staff, on a suspended member. Mails them; audits `accounts.user.reactivated`."""
-    if not actor.is_staff_member:
-        raise AccountError(_("利用再開は運営事務局だけが行えます。"))
+    check_staff(actor, _("利用再開は運営事務局だけが行えます。"))
     if user.status != User.Status.SUSPENDED:
         raise AccountError(_("このアカウントは利用停止中ではありません。"))
     user.status = User.Status.MEMBER
@@ -346,7 +395,7 @@ def do_reactivate_user(user: User, *, actor: User) -> None:
 def do_change_role(user: User, *, actor: User, role: str) -> None:
     """Admins only, on another member. Mails them; audits `accounts.user.role_changed`."""
     if not actor.is_admin:
-        raise AccountError(_("役割を変更できるのは管理者だけです。"))
+        raise PermissionDenied(_("役割を変更できるのは管理者だけです。"))
     if user.pk == actor.pk:
         raise AccountError(_("自分自身の役割は変更できません。"))
     if role not in User.Role.values:

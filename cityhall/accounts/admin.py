@@ -7,7 +7,7 @@ permission flags, groups and password hash are not even shown."""
 from django.contrib import admin
 
 from cityhall.accounts.models import User
-from cityhall.lib.admin_policy import LookOnlyAdmin
+from cityhall.core.admin_policy import LookOnlyAdmin
 
 
 @admin.register(User)

@@ -8,7 +8,7 @@ is freed at that moment, so the person may apply again later as a newcomer.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from cityhall.accounts.actions import AccountError, _end_sessions
 from cityhall.accounts.erasure import erase_account, pseudonym
 from cityhall.accounts.models import AccountDeletion, User
 from cityhall.audit.log import record
-from cityhall.notifications.mail import queue_email
+from cityhall.core.mail import queue_email
+from cityhall.core.signing import LinkInvalid, read_link, sign_link
 
 DELETION_LINK_SALT = "cityhall.accounts.deletion-link"
 
@@ -28,11 +29,14 @@ def pending_deletion(user: User) -> AccountDeletion | None:
 
 
 def check_request_account_deletion(user: User, *, actor: User) -> None:
-    """Raises AccountError unless `actor` may ask to delete `user`'s account: the member
-    themself, or staff on a member's request (never an admin's account, nor their own)."""
+    """Refuses unless `actor` may ask to delete `user`'s account: the member themself (the
+    page is for members only), or staff on a member's request (never an admin's account).
+    PermissionDenied for who may ask, AccountError for the account's state."""
+    if not actor.is_member:
+        raise PermissionDenied(_("退会の手続きは会員だけが行えます。運営事務局にご連絡ください。"))
     if actor.pk != user.pk:
         if not actor.is_staff_member:
-            raise AccountError(_("ほかの会員の退会手続きは運営事務局だけが行えます。"))
+            raise PermissionDenied(_("ほかの会員の退会手続きは運営事務局だけが行えます。"))
         if user.role == User.Role.ADMIN:
             raise AccountError(
                 _("管理者のアカウントは削除できません。先に役割を変更してください。")
@@ -49,16 +53,16 @@ def make_deletion_token(user: User, delete_content: bool) -> str:
     """For a member without a password: the mailed link stands in for re-authentication."""
     last_login = user.last_login.isoformat() if user.last_login else ""
     data = {"u": user.pk, "c": bool(delete_content), "l": last_login}
-    return signing.dumps(data, salt=DELETION_LINK_SALT)
+    return sign_link(data, salt=DELETION_LINK_SALT)
 
 
 def check_deletion_token(token: str, user: User) -> bool | None:
     """The link's `delete_content` choice when the link is valid for `user`, else None."""
     try:
-        data = signing.loads(
+        data = read_link(
             token, salt=DELETION_LINK_SALT, max_age=settings.ACCOUNT_DELETION_LINK_MAX_AGE
         )
-    except signing.BadSignature:
+    except LinkInvalid:  # expired links too
         return None
     last_login = user.last_login.isoformat() if user.last_login else ""
     if data.get("u") != user.pk or data.get("l") != last_login:
@@ -134,6 +138,8 @@ def do_request_account_deletion(
 def do_cancel_account_deletion(user: User, *, actor: User) -> bool:
     """The member, by signing in during the grace period (or staff). True if one was pending.
     Audits `accounts.deletion.cancelled`."""
+    if actor.pk != user.pk and not actor.is_staff_member:
+        raise PermissionDenied(_("ほかの会員の退会手続きは運営事務局だけが取り消せます。"))
     cancelled = AccountDeletion.objects.filter(
         user=user, state=AccountDeletion.State.PENDING
     ).update(state=AccountDeletion.State.CANCELLED, finished_at=timezone.now())
@@ -145,7 +151,10 @@ def do_cancel_account_deletion(user: User, *, actor: User) -> bool:
 def do_erase_account(deletion: AccountDeletion, *, actor: User | None = None) -> bool:
     """The clock, once the request is due. One transaction per member: either everything
     personal is gone or nothing changed. Mails the old address a last confirmation and
-    audits `accounts.deletion.completed` (naming the account by its pseudonym only)."""
+    audits `accounts.deletion.completed` (naming the account by its pseudonym only).
+    A person (rather than the clock) who runs it must be staff."""
+    if actor is not None and not actor.is_staff_member:
+        raise PermissionDenied(_("アカウントの削除は運営事務局だけが行えます。"))
     with transaction.atomic():
         deletion = (
             AccountDeletion.objects.select_for_update().select_related("user").get(pk=deletion.pk)

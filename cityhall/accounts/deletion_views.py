@@ -12,7 +12,8 @@ from cityhall.accounts import deletion_actions
 from cityhall.accounts.access import access_account
 from cityhall.accounts.actions import AccountError
 from cityhall.accounts.forms import DeleteAccountForm, StaffDeleteAccountForm
-from cityhall.accounts.gate import SignedInRequest, public, staff_only
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import public, staff_only
 
 
 def delete_account(request: SignedInRequest) -> HttpResponse:

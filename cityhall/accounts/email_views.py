@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from cityhall.accounts import actions, tokens
 from cityhall.accounts.forms import EmailChangeForm
-from cityhall.accounts.gate import SignedInRequest, public
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import public
 
 
 def email_change(request: SignedInRequest) -> HttpResponse:

@@ -36,7 +36,7 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
 
     email = _email_field()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         actions.do_send_password_reset(self.cleaned_data["email"])
 
 

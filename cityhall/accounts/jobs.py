@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from cityhall.accounts.deletion_actions import do_erase_due_accounts
-from cityhall.lib.periodic import periodic
+from cityhall.core.periodic import periodic
 
 
 @periodic("accounts.erase_deleted_accounts", every=timedelta(hours=1))

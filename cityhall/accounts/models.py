@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
@@ -141,7 +142,8 @@ class UserSession(AbstractBaseSession):
     last_seen_at = models.DateTimeField(auto_now=True)
 
     @classmethod
-    def get_session_store_class(cls):  # type: ignore[no-untyped-def]
+    def get_session_store_class(cls) -> type[SessionBase]:
+        # The store imports this module for its model, so it is found when first asked for.
         from cityhall.accounts.session_store import SessionStore
 
         return SessionStore

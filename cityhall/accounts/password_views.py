@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from cityhall.accounts.forms import PasswordChangeForm, PasswordResetRequestForm, SetPasswordForm
-from cityhall.accounts.gate import SignedInRequest, public
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.accounts.throttle import PASSWORD_RESET_LIMIT
-from cityhall.lib.client import client_ip
-from cityhall.lib.errors import retry_when, too_many_requests
+from cityhall.core.client import client_ip
+from cityhall.core.errors import retry_when, too_many_requests
+from cityhall.core.gate import public
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -16,10 +16,10 @@ ACTIVITY_RESOLUTION = timedelta(minutes=5)
 
 class SessionStore(DBStore):
     @classmethod
-    def get_model_class(cls):  # type: ignore[no-untyped-def]
+    def get_model_class(cls) -> type[UserSession]:
         return UserSession
 
-    def create_model_instance(self, data):  # type: ignore[no-untyped-def]
+    def create_model_instance(self, data: dict[str, Any]) -> UserSession:
         obj = cast(UserSession, super().create_model_instance(data))
         user_id = data.get("_auth_user_id")
         obj.user_id = int(user_id) if user_id else None
@@ -27,7 +27,7 @@ class SessionStore(DBStore):
         obj.ip_address = data.get("_ip_address") or None
         return obj
 
-    def _get_session_from_db(self):  # type: ignore[no-untyped-def]
+    def _get_session_from_db(self) -> UserSession | None:
         row = super()._get_session_from_db()  # type: ignore[misc]
         if row is not None and row.last_seen_at < timezone.now() - ACTIVITY_RESOLUTION:
             self.modified = True  # the middleware then saves it, which refreshes last_seen_at

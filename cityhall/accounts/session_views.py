@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cityhall.accounts import actions
 from cityhall.accounts.access import access_session, live_sessions, session_public_id
 from cityhall.accounts.devices import describe
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cityhall.accounts.deletion_actions import do_cancel_account_deletion
 from cityhall.accounts.models import User
-from cityhall.lib.client import UNKNOWN, client_ip
+from cityhall.core.client import UNKNOWN, client_ip
 
 
 @receiver(user_logged_in)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from cityhall.accounts.actions import do_record_login_throttled
 from cityhall.accounts.device_cookie import known_device
-from cityhall.accounts.gate import second_factor_required
 from cityhall.accounts.models import User
-from cityhall.accounts.throttle import Backoff, Counter, first_blocked
 from cityhall.accounts.two_factor import session_verified
-from cityhall.lib.client import client_ip
-from cityhall.lib.errors import retry_when
+from cityhall.core.client import client_ip
+from cityhall.core.errors import retry_when
+from cityhall.core.gate import second_factor_required
+from cityhall.core.throttle import Backoff, Counter, first_blocked
 
 
 def _pair(email: str, ip: str, device: str | None) -> Counter:

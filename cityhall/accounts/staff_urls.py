@@ -9,5 +9,10 @@ urlpatterns = [
     path("<int:user_id>/suspend/", staff_views.member_suspend, name="suspend"),
     path("<int:user_id>/reactivate/", staff_views.member_reactivate, name="reactivate"),
     path("<int:user_id>/role/", staff_views.member_role, name="role"),
+    path(
+        "<int:user_id>/two-factor/reset/",
+        staff_views.member_reset_two_factor,
+        name="reset_two_factor",
+    ),
     path("<int:user_id>/delete/", deletion_views.member_delete, name="delete"),
 ]

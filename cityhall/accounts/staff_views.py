@@ -1,7 +1,9 @@
-"""Staff pages for member accounts: find, inspect, suspend, reactivate, change role."""
+"""Staff pages for member accounts: find, inspect, suspend, reactivate, change role, reset
+a lost authenticator."""
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,9 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts import actions
+from cityhall.accounts import actions, two_factor
 from cityhall.accounts.access import access_account
 from cityhall.accounts.deletion_actions import pending_deletion
 from cityhall.accounts.forms import (
@@ -20,10 +23,11 @@ from cityhall.accounts.forms import (
     StaffDeleteAccountForm,
     SuspendForm,
 )
-from cityhall.accounts.gate import SignedInRequest, admin_only, staff_only
 from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.audit.models import AuditEntry
-from cityhall.lib.text import to_katakana
+from cityhall.core.gate import admin_only, staff_only
+from cityhall.core.text import to_katakana
 
 PAGE_SIZE = 30
 NAME_FIELDS = ("family_name", "given_name", "email")
@@ -66,9 +70,28 @@ def member_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
+class ResetTwoFactorForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("リセットの理由"),
+        max_length=actions.RESET_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("リセットの理由を入力してください。"),
+            "max_length": gettext_lazy(
+                "%(limit_value)d文字以内で入力してください（現在%(show_value)d文字）。"
+            ),
+        },
+        help_text=gettext_lazy(
+            "記録に残ります（ご本人へのメールには記載しません）。例：本人から電話で依頼、"
+            "機種変更で認証アプリを引き継げなかった"
+        ),
+    )
+
+
 @staff_only
 def member_detail(request: SignedInRequest, user_id: int) -> HttpResponse:
     account = access_account(request.user, user_id)
+    has_authenticator = two_factor.confirmed_device(account) is not None
     about = Q(subject_user=account) | Q(target_type="accounts.user", target_id=str(account.pk))
     entries = AuditEntry.objects.filter(about).select_related("actor")[:20]
     return render(
@@ -89,6 +112,12 @@ def member_detail(request: SignedInRequest, user_id: int) -> HttpResponse:
             and account.role != User.Role.ADMIN
             and account.status != User.Status.DELETED,
             "pending_deletion": pending_deletion(account),
+            "has_authenticator": has_authenticator,
+            "can_reset_two_factor": request.user.is_admin
+            and has_authenticator
+            and account.pk != request.user.pk
+            and account.role != User.Role.ADMIN,
+            "reset_two_factor_form": ResetTwoFactorForm(),
             "delete_form": StaffDeleteAccountForm(),
             "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
         },
@@ -142,5 +171,29 @@ def member_role(request: SignedInRequest, user_id: int) -> HttpResponse:
             request,
             _("%(name)s さんの役割を「%(role)s」にしました。")
             % {"name": account, "role": account.get_role_display()},
+        )
+    return redirect("staff_members:detail", account.pk)
+
+
+@admin_only
+@require_POST
+def member_reset_two_factor(request: SignedInRequest, user_id: int) -> HttpResponse:
+    account = access_account(request.user, user_id)
+    form = ResetTwoFactorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
+        return redirect("staff_members:detail", account.pk)
+    try:
+        actions.do_reset_two_factor(account, form.cleaned_data["reason"], actor=request.user)
+    except actions.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s さんの二段階認証をリセットしました。すべての端末からログアウトし、"
+                "次のログインで認証アプリを設定し直すようメールでお知らせしました。"
+            )
+            % {"name": account},
         )
     return redirect("staff_members:detail", account.pk)

@@ -16,7 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cityhall.accounts.models import User
-from cityhall.accounts.throttle import Counter
+from cityhall.core.throttle import Counter
 
 STEP, DIGITS, TOLERANCE = 30, 6, 1
 

@@ -14,10 +14,11 @@ from django_otp import login as otp_login
 
 from cityhall.accounts import actions, two_factor
 from cityhall.accounts.forms import CodeForm
-from cityhall.accounts.gate import SignedInRequest, second_factor_required, signed_in
 from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.accounts.signin import safe_next
-from cityhall.lib.jst import to_jst
+from cityhall.core.gate import second_factor_required, signed_in
+from cityhall.core.jst import to_jst
 
 # The secret being set up lives in the session until a code confirms it.
 SETUP_KEY = "accounts_totp_setup_key"
@@ -59,7 +60,14 @@ def two_factor_verify(request: SignedInRequest) -> HttpResponse:
     device = two_factor.confirmed_device(user)
     if device is None:
         if second_factor_required(user):
-            messages.info(request, _("運営事務局の方は、二段階認証の設定が必要です。"))
+            # A member gets here only after staff reset a lost authenticator.
+            if user.is_staff_member:
+                messages.info(request, _("運営事務局の方は、二段階認証の設定が必要です。"))
+            else:
+                messages.info(
+                    request,
+                    _("二段階認証がリセットされました。新しい認証アプリを設定してください。"),
+                )
             return redirect(_with_next("accounts:two_factor_setup", next_url))
         return redirect(next_url)
     if two_factor.session_verified(user):

@@ -17,7 +17,6 @@ urlpatterns = [
     path("login/link/sent/", views.login_link_sent, name="login_link_sent"),
     path("login/link/<str:token>/", views.login_link_use, name="login_link_use"),
     path("settings/", views.settings_view, name="settings"),
-    path("settings/export/", views.export_data, name="export"),
     path("settings/delete/", deletion_views.delete_account, name="delete"),
     path(
         "settings/delete/confirm/<str:token>/",

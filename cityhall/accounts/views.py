@@ -4,19 +4,18 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from cityhall.accounts import actions, tokens
 from cityhall.accounts.device_cookie import remember_device
-from cityhall.accounts.export import export_zip
 from cityhall.accounts.forms import EmailOnlyForm, LoginForm
-from cityhall.accounts.gate import SignedInRequest, public
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.accounts.signin import after_sign_in_url, safe_next, sign_in_with_password
 from cityhall.accounts.throttle import SIGN_IN_LINK_LIMIT
-from cityhall.lib.client import client_ip
-from cityhall.lib.errors import retry_when, too_many_requests
+from cityhall.core.client import client_ip
+from cityhall.core.errors import retry_when, too_many_requests
+from cityhall.core.gate import public
 
 
 @public
@@ -98,14 +97,3 @@ def settings_view(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "accounts/settings.html", {"has_password": request.user.has_usable_password()}
     )
-
-
-@require_GET
-def export_data(request: SignedInRequest) -> HttpResponse:
-    """The member's own data as a zip: data.json and a readable index.html (members only,
-    their own account only). Built in the request from live data and stored nowhere."""
-    response = HttpResponse(export_zip(request.user), content_type="application/zip")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="cityhall-my-data-{stamp}.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response

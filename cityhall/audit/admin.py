@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cityhall.audit.models import AuditEntry
-from cityhall.lib.admin_policy import AdminsOnlyAdmin
+from cityhall.core.admin_policy import AdminsOnlyAdmin
 
 
 @admin.register(AuditEntry)

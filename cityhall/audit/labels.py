@@ -17,6 +17,7 @@ LABELS: dict[str, Promise] = {
     "accounts.sessions.ended": _("すべての端末からのログアウト"),
     "accounts.two_factor.disabled": _("2段階認証の解除"),
     "accounts.two_factor.enabled": _("2段階認証の設定"),
+    "accounts.two_factor.reset": _("2段階認証のリセット"),
     "accounts.two_factor.throttled": _("2段階認証の試行の制限"),
     "accounts.user.reactivated": _("利用停止の解除"),
     "accounts.user.role_changed": _("権限の変更"),
@@ -52,6 +53,7 @@ LABELS: dict[str, Promise] = {
     # members
     "members.account.activated": _("アカウントの有効化"),
     "members.application.approved": _("参加申請の承認"),
+    "members.application.corrected": _("参加申請の修正"),
     "members.application.info_requested": _("参加申請の追加確認"),
     "members.application.purged": _("参加申請の削除（保存期間の経過）"),
     "members.application.rejected": _("参加申請の却下"),

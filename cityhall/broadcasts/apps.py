@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.broadcasts.players import PLAYER_ORIGINS
-from cityhall.lib.headers import allow_frames_from
+from cityhall.core.headers import allow_frames_from
 
 
 class BroadcastsConfig(AppConfig):

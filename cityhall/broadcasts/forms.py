@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
 from cityhall.broadcasts.models import WEEKDAYS, Episode, Programme
-from cityhall.lib.images import clean_form_image
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.images import clean_form_image
+from cityhall.core.jst import JST, now_jst
 
 COVER_SIDE = 1200
 MAX_PERSONALITIES = 10

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from cityhall.broadcasts import live
 from cityhall.broadcasts.actions import do_announce_live_episodes
 from cityhall.broadcasts.models import Episode
-from cityhall.lib.periodic import periodic
+from cityhall.core.periodic import periodic
 
 
 @periodic("broadcasts.announce_live", every=timedelta(minutes=1))

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from cityhall.broadcasts.models import LiveComment
-from cityhall.realtime.send import group_send, sender_loop
+from cityhall.core.throttle import once_per
+from cityhall.realtime.send import group_send, send_on_commit, sender_loop
 
 logger = logging.getLogger(__name__)
 CATCH_UP_LIMIT = 200  # a reconnecting viewer gets at most the last 200 comments
@@ -54,7 +55,7 @@ def comments_after(episode_id: int, after: int) -> list[dict[str, Any]]:
 
 def publish(episode_id: int, event: dict[str, Any]) -> None:
     """Send to every viewer after the transaction commits (nothing for a rolled-back write)."""
-    transaction.on_commit(lambda: group_send(episode_group(episode_id), event))
+    send_on_commit(episode_group(episode_id), event)
 
 
 # Comments travel in small batches: at 50 comments a second to 3,000 viewers, one message per
@@ -159,7 +160,7 @@ VIEWERS_ANNOUNCE_EVERY = 5  # seconds
 
 def may_announce_viewers(episode_id: int) -> bool:
     """True at most once per VIEWERS_ANNOUNCE_EVERY seconds per episode (an atomic add)."""
-    return bool(cache.add(f"broadcasts:viewers-said:{episode_id}", 1, VIEWERS_ANNOUNCE_EVERY))
+    return once_per(f"broadcasts:viewers-said:{episode_id}", VIEWERS_ANNOUNCE_EVERY)
 
 
 def viewers(episode_id: int) -> int:

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from cityhall.accounts.gate import needs_second_factor, public
 from cityhall.broadcasts import streaming
+from cityhall.core.gate import needs_second_factor, public
 
 
 def _callback_allowed(request: HttpRequest) -> bool:

@@ -15,7 +15,6 @@ import hmac
 import logging
 import subprocess
 from datetime import timedelta
-from hashlib import sha256
 from pathlib import Path
 
 from django.conf import settings
@@ -26,21 +25,15 @@ from django_tasks import task
 
 from cityhall.audit.log import record
 from cityhall.broadcasts.models import ArchiveStatus, Episode, Programme
+from cityhall.core.signing import broadcast_callback_secret
 
 logger = logging.getLogger(__name__)
 PUBLISH_EARLY = timedelta(minutes=30)  # personalities may connect and test before the start
 REMUX_TIMEOUT = 60 * 60
 
 
-def callback_secret() -> str:
-    """The shared secret in nginx's callback URLs; derived from SECRET_KEY unless configured."""
-    if settings.BROADCAST_CALLBACK_SECRET:
-        return settings.BROADCAST_CALLBACK_SECRET
-    return hmac.new(settings.SECRET_KEY.encode(), b"broadcast-callbacks", sha256).hexdigest()[:32]
-
-
 def valid_secret(given: str) -> bool:
-    return hmac.compare_digest(given.encode(), callback_secret().encode())
+    return hmac.compare_digest(given.encode(), broadcast_callback_secret().encode())
 
 
 def episode_for_key(slug: str, key: str) -> Episode | None:

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cityhall.accounts.gate import SignedInRequest, staff_only
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.broadcasts import signals
 from cityhall.broadcasts.access import (
     access_episode,
     access_live_comment,
@@ -42,10 +43,10 @@ from cityhall.broadcasts.forms import EpisodeForm, ProgrammeForm
 from cityhall.broadcasts.live import as_message, comments_after, viewers
 from cityhall.broadcasts.models import ArchiveStatus, Episode, Programme, ProgrammeFollow
 from cityhall.broadcasts.players import player_embed
-from cityhall.lib.files import serve_file
-from cityhall.lib.jst import JST, now_jst
-from cityhall.lib.limits import body_limit, image_limit
-from cityhall.notifications.actions import do_mark_notifications_read
+from cityhall.core.files import serve_file
+from cityhall.core.gate import staff_only
+from cityhall.core.jst import JST, now_jst
+from cityhall.core.limits import body_limit, image_limit
 
 DAYS_SHOWN = 7
 DAYS_BACK = 7  # the timetable reaches back a week, for catching up on archives
@@ -176,7 +177,7 @@ def _episode_page(
 @require_safe
 def episode(request: SignedInRequest, episode_id: int) -> HttpResponse:
     episode = access_episode(request.user, episode_id)
-    do_mark_notifications_read(actor=request.user, episode=episode)
+    signals.episode_viewed.send(sender=Episode, episode=episode, user=request.user)
     if episode.archive_url and episode.has_ended() and not episode.is_cancelled:
         # An external archive plays inside the other service's frame, out of our sight:
         # opening its page is what we can count.

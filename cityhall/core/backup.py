@@ -13,7 +13,7 @@ a restore can tell the operator when the running key differs.
 
     cityhall-backup-20261207T210003Z.tar
         database/cityhall.sqlite3   (or database/cityhall.pgdump)
-        media/…                     every file under MEDIA_ROOT
+        media/…                     every file under MEDIA_ROOT but members' data exports
         manifest.json               each file's size and SHA-256, engine, migrations, version
     cityhall-backup-20261207T210003Z.tar.sha256   (`sha256sum -c` reads it)
 """
@@ -223,7 +223,8 @@ def create_backup(out: Path, *, say: Say) -> Path:
                 partial,
                 snapshot=snapshot,
                 media_root=media_root,
-                skip={out.resolve(), *_secret_key_files()},
+                # Members' data exports are copies that expire within days: not kept.
+                skip={out.resolve(), *_secret_key_files(), (media_root / EXPORTS).resolve()},
                 manifest=_manifest(database, snapshot, migrations=migrations, started=started),
                 say=say,
             )
@@ -338,6 +339,9 @@ def _git_commit() -> str | None:
     return None
 
 
+EXPORTS = "exports"  # members' data exports (interface.DataExport), never packed
+
+
 def _secret_key_files() -> set[Path]:
     """Files that hold the secret key, never packed even if they sit in the media folder."""
     files = {Path(settings.VAR_DIR) / "secret_key"}
@@ -410,7 +414,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict[str, Any]:
         info.mode, info.uid, info.gid, info.uname, info.gname = 0o600, 0, 0, "", ""
         reader = _HashingReader(file)
         # Exactly info.size bytes are packed: a file still growing is cut at its size then.
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return {"path": arcname, "size": info.size, "sha256": reader.digest.hexdigest()}
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cityhall.members.models import Duty
-from cityhall.sections.models import SectionMembership
+from cityhall.sections.models import readable_condition
 
 
 def access_duty(user: Any, duty_id: int) -> Duty:
@@ -22,10 +22,7 @@ def access_duty(user: Any, duty_id: int) -> Duty:
 def membership_visible(viewer: Any, *, prefix: str = "") -> Q:
     """Sections whose members the viewer may see (and find people by): an open section's
     membership is visible to every member, a closed section's only to its active members and
-    to staff. `prefix` reaches the section from another model, e.g. "section__"."""
-    if viewer.is_staff_member:
-        return Q()
-    mine = SectionMembership.objects.filter(
-        user_id=viewer.pk, status=SectionMembership.Status.ACTIVE
-    ).values("section_id")
-    return Q(**{f"{prefix}is_closed": False}) | Q(**{f"{prefix}pk__in": mine})
+    to staff: the rule for reading a section's content (sections.models.readable_condition).
+    `prefix` reaches the section from another model, e.g. "section__"."""
+    condition = readable_condition(viewer, via=prefix)
+    return Q() if condition is None else condition

@@ -12,8 +12,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from cityhall.accounts.models import User
+from cityhall.core.text import is_kana, to_katakana
 from cityhall.directory.access import membership_visible
-from cityhall.lib.text import is_kana, to_katakana
 from cityhall.members.models import Duty, Profile, Visibility
 from cityhall.members.profile_access import can_see
 from cityhall.organizations.models import Organization

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.directory import queries
 from cityhall.directory.access import access_duty
 from cityhall.directory.forms import DirectorySearchForm

@@ -23,13 +23,8 @@ from cityhall.events.models import (
     Organizer,
     Registration,
 )
-from cityhall.sections.models import Section, SectionMembership
-
-
-def _my_sections(user: Any) -> Any:
-    return SectionMembership.objects.filter(
-        user=user, status=SectionMembership.Status.ACTIVE
-    ).values("section_id")
+from cityhall.sections.access import is_officer
+from cityhall.sections.models import Section, readable_condition
 
 
 def _hosted(user: Any) -> tuple[Any, Any]:
@@ -43,42 +38,32 @@ def _hosted(user: Any) -> tuple[Any, Any]:
 def visible_events(user: Any) -> EventQuerySet:
     if not getattr(user, "is_member", False):
         return Event.objects.none()
-    if user.is_staff_member:
+    sections = readable_condition(user, via="section__")
+    if sections is None:
         return Event.objects.all()
     events, series = _hosted(user)
     return Event.objects.filter(
-        Q(section=None)
-        | Q(section__is_closed=False)
-        | Q(section_id__in=_my_sections(user))
-        | Q(pk__in=events)
-        | Q(series_id__in=series)
+        Q(section=None) | sections | Q(pk__in=events) | Q(series_id__in=series)
     )
+
+
+def can_see_event(user: Any, event: Event) -> bool:
+    """visible_events for one event already fetched."""
+    if not getattr(user, "is_member", False):
+        return False
+    if user.is_staff_member or event.section_id is None:
+        return True
+    return visible_events(user).filter(pk=event.pk).exists()
 
 
 def visible_series(user: Any) -> Any:
     if not getattr(user, "is_member", False):
         return EventSeries.objects.none()
-    if user.is_staff_member:
+    sections = readable_condition(user, via="section__")
+    if sections is None:
         return EventSeries.objects.all()
     _events, series = _hosted(user)
-    return EventSeries.objects.filter(
-        Q(section=None)
-        | Q(section__is_closed=False)
-        | Q(section_id__in=_my_sections(user))
-        | Q(pk__in=series)
-    )
-
-
-def runs_section(user: Any, section: Section | None) -> bool:
-    """An active leader or deputy of the section."""
-    if section is None or not getattr(user, "pk", None):
-        return False
-    return SectionMembership.objects.filter(
-        section=section,
-        user=user,
-        status=SectionMembership.Status.ACTIVE,
-        role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
-    ).exists()
+    return EventSeries.objects.filter(Q(section=None) | sections | Q(pk__in=series))
 
 
 def can_manage_series(user: Any, series: EventSeries) -> bool:
@@ -86,7 +71,7 @@ def can_manage_series(user: Any, series: EventSeries) -> bool:
         return False
     if user.is_staff_member:
         return True
-    if series.organizer == Organizer.SECTION and runs_section(user, series.section):
+    if series.organizer == Organizer.SECTION and is_officer(user, series.section):
         return True
     return EventHost.objects.filter(series=series, user=user).exists()
 
@@ -96,7 +81,7 @@ def can_manage_event(user: Any, event: Event) -> bool:
         return False
     if user.is_staff_member:
         return True
-    if event.organizer == Organizer.SECTION and runs_section(user, event.section):
+    if event.organizer == Organizer.SECTION and is_officer(user, event.section):
         return True
     return EventHost.objects.filter(
         Q(event=event) | Q(series_id=event.series_id, series__isnull=False), user=user
@@ -106,14 +91,7 @@ def can_manage_event(user: Any, event: Event) -> bool:
 def organizing_sections(user: Any) -> list[Section]:
     """Sections in whose name the user may create events: staff any, leaders and deputies
     their own."""
-    sections = Section.objects.active()
-    if not user.is_staff_member:
-        sections = sections.filter(
-            memberships__user=user,
-            memberships__status=SectionMembership.Status.ACTIVE,
-            memberships__role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
-        )
-    return list(sections.order_by("kind", "name"))
+    return list(Section.objects.active().run_by(user).order_by("kind", "name"))
 
 
 def can_create(user: Any) -> bool:

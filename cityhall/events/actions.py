@@ -18,8 +18,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
+from cityhall.core.jst import to_jst
+from cityhall.core.mail import queue_email
 from cityhall.core.submissions import once
+from cityhall.events import access
 from cityhall.events.models import (
     CalendarFeed,
     Event,
@@ -28,8 +32,6 @@ from cityhall.events.models import (
     RegistrationQuestion,
     new_feed_token,
 )
-from cityhall.lib.jst import to_jst
-from cityhall.notifications.mail import queue_email
 
 Status = Registration.Status
 DAY_BEFORE = timedelta(hours=24)
@@ -79,6 +81,13 @@ def check_registration_open(event: Event, now: datetime) -> None:
         raise ValidationError(_("申し込みの受付は締め切りました。"), "closed")
 
 
+def check_see_event(actor: User, event: Event) -> None:
+    """Registering or cancelling: a member who can see the event (access.visible_events: not
+    a closed section's session for those outside it)."""
+    if not access.can_see_event(actor, event):
+        raise PermissionDenied
+
+
 def _next_position(event: Event) -> int:
     top = Registration.objects.filter(event=event).aggregate(top=Max("position"))["top"]
     return (top or 0) + 1
@@ -90,15 +99,14 @@ def do_register(
     *,
     answers: dict[int, str],
     submission_key: uuid.UUID | None = None,
-    actor: Any,
+    actor: User,
     now: datetime | None = None,
 ) -> Registration:
-    """A member who can see the event (the view fetched it through access_event). Confirms a
-    seat if one is free, otherwise joins the waitlist (or is refused when the event keeps
-    none). Queues a confirmation mail (events/email/registered or waitlisted). The same
-    `submission_key` again returns the registration it made, with no second mail."""
-    if not getattr(actor, "is_member", False):
-        raise PermissionDenied
+    """A member who can see the event (check_see_event). Confirms a seat if one is free,
+    otherwise joins the waitlist (or is refused when the event keeps none). Queues a
+    confirmation mail (events/email/registered or waitlisted). The same `submission_key`
+    again returns the registration it made, with no second mail."""
+    check_see_event(actor, event)
     with once(actor, submission_key, Registration, event=event) as sent:
         if sent.previous is not None:
             return sent.previous
@@ -106,7 +114,7 @@ def do_register(
 
 
 def _register(
-    event: Event, *, answers: dict[int, str], actor: Any, now: datetime | None
+    event: Event, *, answers: dict[int, str], actor: User, now: datetime | None
 ) -> Registration:
     now = now or timezone.now()
     event = _locked(event)
@@ -170,12 +178,13 @@ def waitlist_number(registration: Registration) -> int | None:
 
 @transaction.atomic
 def do_cancel_registration(
-    registration: Registration, *, actor: Any, now: datetime | None = None
+    registration: Registration, *, actor: User, now: datetime | None = None
 ) -> Registration:
-    """The registrant, before the session starts. A freed seat goes to the first on the
-    waitlist, who is mailed (events/email/promoted)."""
+    """The registrant, while they can see the event, before the session starts. A freed seat
+    goes to the first on the waitlist, who is mailed (events/email/promoted)."""
     if registration.user_id != actor.pk:
         raise PermissionDenied
+    check_see_event(actor, registration.event)
     now = now or timezone.now()
     event = _locked(registration.event)
     registration.refresh_from_db()
@@ -255,9 +264,11 @@ def do_send_due_reminders(*, now: datetime) -> int:
 
 
 @transaction.atomic
-def do_regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
+def do_regenerate_calendar_feed(*, actor: User) -> CalendarFeed:
     """The member themselves. A new secret URL; the previous one stops working at once.
     Emits events.feed.regenerated."""
+    if not actor.is_member:  # the feed answers members only
+        raise PermissionDenied
     feed, created = CalendarFeed.objects.get_or_create(user=actor)
     if not created:
         feed.token = new_feed_token()
@@ -268,9 +279,9 @@ def do_regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
 
 
 @transaction.atomic
-def do_revoke_calendar_feed(*, actor: Any) -> None:
-    """The member themselves. The secret URL answers 404 from now on. Emits
-    events.feed.revoked."""
+def do_revoke_calendar_feed(*, actor: User) -> None:
+    """The member themselves, whatever their status (taking a URL away is always safe). The
+    secret URL answers 404 from now on. Emits events.feed.revoked."""
     deleted, _rows = CalendarFeed.objects.filter(user=actor).delete()
     if deleted:
         record("events.feed.revoked", actor=actor, subject_user=actor)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.audit.log import record
+from cityhall.core.text import compact
 from cityhall.events import access
 from cityhall.events.models import AgendaItem, AgendaVote, Event
-from cityhall.lib.text import compact
 
 Status = AgendaItem.Status
 # One member's items: a few per session, and a few per quarter hour across the site.

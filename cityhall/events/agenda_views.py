@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.events import access
 from cityhall.events.agenda import (
     access_agenda_item,

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core import figures
+
 
 class EventsConfig(AppConfig):
     name = "cityhall.events"
@@ -10,9 +12,15 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.events import briefing, jobs  # noqa: F401 - registers the periodic jobs
         from cityhall.events.models import Event
-        from cityhall.insights import figures
+        from cityhall.events.sections import section_meetings
+        from cityhall.sections.panels import register_panel
 
         briefing.register_checklist_item()
+        # A section's regular meetings and next sessions, on its page.
+        register_panel(
+            "meetings",
+            lambda viewer, section, reads_posts: {"meetings": section_meetings(viewer, section)},
+        )
         # The landing page's "study sessions held": sessions that took place (ended, not
         # cancelled), counted with the other headline figures and cached with them.
         figures.register_count(

@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cityhall.accounts.gate import SignedInRequest, staff_only
 from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import staff_only
+from cityhall.core.limits import MB, body_limit
 from cityhall.events import access, figures
 from cityhall.events.attendance import do_check_in, do_import_attendance, do_mark_attendance
 from cityhall.events.forms import ReportUploadForm
 from cityhall.events.models import Event, Registration
 from cityhall.events.zoom_report import Participant, ReportError, match, parse
-from cityhall.insights.staff_views import event_series_table
-from cityhall.lib.limits import MB, body_limit
 
 
 @require_POST
@@ -193,7 +193,7 @@ def staff_figures(request: SignedInRequest) -> HttpResponse:
         request,
         "events/figures.html",
         {
-            "table": event_series_table(rows),
+            "table": figures.event_series_table(rows),
             "charts": figures.attendance_charts(rows),
         },
     )

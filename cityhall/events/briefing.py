@@ -8,9 +8,10 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.jst import to_jst
 from cityhall.events.models import Attendance, Event, EventSeries
 from cityhall.events.recurrence import next_occurrence
-from cityhall.lib.jst import to_jst
+from cityhall.members import onboarding
 
 BRIEFING_SLUG = "briefing"
 
@@ -68,8 +69,9 @@ def _description() -> str:
 
 
 def register_checklist_item() -> None:
-    from cityhall.members import onboarding
-
+    """The 説明会's part in members' onboarding: its checklist item, and the one answer to when
+    the next session is (the welcome page and mail ask members.onboarding)."""
+    onboarding.provide_briefing_time(next_briefing_time)
     onboarding.register(
         onboarding.ChecklistItem(
             key="orientation",

@@ -5,6 +5,9 @@ Per series, over the sessions held (ended and not cancelled): sessions held, reg
 distinct organisations (national bodies included) and distinct municipalities (local
 governments only: prefectures, cities, towns, villages and special wards). Aggregated in the
 database: three queries whatever the number of series, sessions or members.
+
+`event_series_table()` lays them out for staff: the attendance page, the insights dashboard and
+their downloads.
 """
 
 from dataclasses import dataclass
@@ -16,10 +19,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from cityhall.core import charts
+from cityhall.core.figures import Table, cached
+from cityhall.core.jst import to_jst
 from cityhall.events.models import Attendance, Event, EventSeries, Registration
-from cityhall.insights import figures as insights
-from cityhall.lib import charts
-from cityhall.lib.jst import to_jst
 from cityhall.organizations.models import Organization
 
 CHARTED_SERIES = 3
@@ -103,11 +106,11 @@ def figures_of(series: EventSeries, *, now: datetime | None = None) -> SeriesFig
 
 
 def cached_series_figures() -> list[SeriesFigures]:
-    return insights.cached("event_series", (), series_figures)
+    return cached("event_series", (), series_figures)
 
 
 def cached_figures_of(series: EventSeries) -> SeriesFigures:
-    return insights.cached("event_series_one", (series.pk,), lambda: figures_of(series))
+    return cached("event_series_one", (series.pk,), lambda: figures_of(series))
 
 
 def attendance_charts(
@@ -130,7 +133,7 @@ def attendance_charts(
             .values_list("series_id", "starts_at", "n")
         )
 
-    sessions = insights.cached("event_attendance_sessions", (*ids, now), attendance_per_session)
+    sessions = cached("event_attendance_sessions", (*ids, now), attendance_per_session)
     for series_id, starts_at, n in sessions:
         day = to_jst(starts_at)
         per_series[series_id].append(charts.Datum(f"{day.month}/{day.day}", n))
@@ -142,3 +145,14 @@ def attendance_charts(
         )
         for f in top
     ]
+
+
+def event_series_table(rows: list[SeriesFigures]) -> Table:
+    return Table(
+        "event_series",
+        _("勉強会シリーズの参加状況"),
+        [_("シリーズ"), _("開催回数"), _("申込"), _("出席（延べ）"), _("参加者（実人数）"),
+         _("参加団体"), _("参加自治体")],
+        [[f.title, f.sessions, f.registrations, f.attendances, f.participants, f.organizations,
+          f.municipalities] for f in rows],
+    )  # fmt: skip

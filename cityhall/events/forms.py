@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
+from cityhall.core.jst import JST
 from cityhall.core.submissions import SubmissionKeyField
 from cityhall.events import access
 from cityhall.events.models import (
@@ -16,7 +17,6 @@ from cityhall.events.models import (
     Organizer,
     RegistrationQuestion,
 )
-from cityhall.lib.jst import JST
 
 RESERVED_SLUGS = {"new", "manage", "settings", "feed", "briefing"}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,7 +29,7 @@ class HostsField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def clean(self, value: Any) -> list[User]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[User]:
         text = super().clean(value)
         emails = [line.strip().lower() for line in (text or "").split() if line.strip()]
         users = list(User.objects.filter(email__in=emails, status=User.Status.MEMBER))

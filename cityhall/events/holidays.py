@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import jpholiday
 
-from cityhall.lib.jst import to_jst
+from cityhall.core.jst import to_jst
 
 
 def holiday_name(day: date | datetime) -> str | None:

@@ -3,6 +3,7 @@ cancelling. Callers fetched the object through access.access_managed_*; each act
 again. Moving and cancelling are audited and mail everyone registered (confirmed and waitlisted).
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
+from cityhall.core.mail import queue_email
 from cityhall.events import access
 from cityhall.events.actions import _locked, fill_seats, mail_context
 from cityhall.events.models import (
@@ -23,7 +26,6 @@ from cityhall.events.models import (
     RegistrationQuestion,
 )
 from cityhall.events.recurrence import generate_sessions
-from cityhall.notifications.mail import queue_email
 from cityhall.sections.models import Section
 
 SERIES_FIELDS = (
@@ -44,7 +46,7 @@ EVENT_FIELDS = (
 ACTIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
-def check_organizer(actor: Any, organizer: str, section: Section | None) -> None:
+def check_organizer(actor: User, organizer: str, section: Section | None) -> None:
     """Staff organise anything; section leaders and deputies only in their section's name."""
     if not access.can_create(actor):
         raise PermissionDenied
@@ -57,7 +59,7 @@ def check_organizer(actor: Any, organizer: str, section: Section | None) -> None
 
 
 def _set_hosts(
-    *, series: EventSeries | None = None, event: Event | None = None, users: Any
+    *, series: EventSeries | None = None, event: Event | None = None, users: Iterable[User]
 ) -> None:
     owner: dict[str, Any] = {"series": series} if series is not None else {"event": event}
     wanted = {u.pk for u in users}
@@ -67,7 +69,7 @@ def _set_hosts(
 
 
 @transaction.atomic
-def do_create_series(*, data: dict[str, Any], hosts: Any, actor: Any) -> EventSeries:
+def do_create_series(*, data: dict[str, Any], hosts: Iterable[User], actor: User) -> EventSeries:
     """Staff, or a section's leader or deputy for their section. Generates the sessions of the
     coming weeks at once. Emits events.series.created."""
     check_organizer(actor, data["organizer"], data.get("section"))
@@ -85,7 +87,7 @@ def do_create_series(*, data: dict[str, Any], hosts: Any, actor: Any) -> EventSe
 
 @transaction.atomic
 def do_update_series(
-    series: EventSeries, *, data: dict[str, Any], hosts: Any, actor: Any
+    series: EventSeries, *, data: dict[str, Any], hosts: Iterable[User], actor: User
 ) -> EventSeries:
     """Those who manage the series. Future sessions still carrying an old default (title,
     description, capacity, venue) take the new one. When the schedule changes, future sessions
@@ -128,8 +130,8 @@ def do_create_event(
     data: dict[str, Any],
     starts_at: datetime,
     ends_at: datetime,
-    hosts: Any,
-    actor: Any,
+    hosts: Iterable[User],
+    actor: User,
     series: EventSeries | None = None,
 ) -> Event:
     """A one-off event (staff, or a section's leader or deputy), or an extra session of a
@@ -156,7 +158,9 @@ def do_create_event(
 
 
 @transaction.atomic
-def do_update_event(event: Event, *, data: dict[str, Any], hosts: Any, actor: Any) -> Event:
+def do_update_event(
+    event: Event, *, data: dict[str, Any], hosts: Iterable[User], actor: User
+) -> Event:
     """Those who manage the event. More seats promote the waitlist (mailed). The time is changed
     with do_move_event. Emits events.event.updated."""
     if not access.can_manage_event(actor, event):
@@ -193,7 +197,7 @@ def _notify_registered(event: Event, template: str, **extra: Any) -> int:
 
 @transaction.atomic
 def do_move_event(
-    event: Event, *, starts_at: datetime, ends_at: datetime, reason: str = "", actor: Any
+    event: Event, *, starts_at: datetime, ends_at: datetime, reason: str = "", actor: User
 ) -> Event:
     """Those who manage the event, before it ends. Everyone registered is mailed the new time
     (events/email/moved) and the reminders go again for it. Emits events.event.moved."""
@@ -222,7 +226,7 @@ def do_move_event(
 
 
 @transaction.atomic
-def do_cancel_event(event: Event, *, reason: str, actor: Any) -> Event:
+def do_cancel_event(event: Event, *, reason: str, actor: User) -> Event:
     """Those who manage the event, before it ends. Everyone registered is mailed
     (events/email/cancelled); registrations are kept as they were, for the record.
     Emits events.event.cancelled."""
@@ -247,7 +251,7 @@ def do_cancel_event(event: Event, *, reason: str, actor: Any) -> Event:
 def do_add_question(
     *,
     data: dict[str, Any],
-    actor: Any,
+    actor: User,
     event: Event | None = None,
     series: EventSeries | None = None,
 ) -> RegistrationQuestion:
@@ -273,7 +277,7 @@ def do_add_question(
 
 
 @transaction.atomic
-def do_delete_question(question: RegistrationQuestion, *, actor: Any) -> None:
+def do_delete_question(question: RegistrationQuestion, *, actor: User) -> None:
     """Those who manage its event or series. Answers already given go with it."""
     allowed = (
         access.can_manage_series(actor, question.series)

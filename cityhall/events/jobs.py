@@ -1,13 +1,13 @@
-"""The events app's periodic jobs (cityhall/lib/periodic.py). Both are idempotent and catch up
+"""The events app's periodic jobs (cityhall/core/periodic.py). Both are idempotent and catch up
 after downtime: generation fills whatever is missing up to the horizon, and each reminder is
 claimed on its registration row before it is mailed."""
 
 from datetime import datetime, timedelta
 
+from cityhall.core.periodic import periodic
 from cityhall.events.actions import do_send_due_reminders
 from cityhall.events.models import EventSeries
 from cityhall.events.recurrence import generate_sessions
-from cityhall.lib.periodic import periodic
 
 
 @periodic("events.generate_sessions", every=timedelta(hours=1))

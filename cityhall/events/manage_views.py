@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.jst import to_jst
 from cityhall.events import access
 from cityhall.events.actions import questions_for
 from cityhall.events.attendance import check_in_opens
@@ -35,7 +36,6 @@ from cityhall.events.hosting import (
     do_update_series,
 )
 from cityhall.events.models import Event, EventSeries, Registration, RegistrationQuestion
-from cityhall.lib.jst import to_jst
 
 
 def _require_creator(user: Any) -> None:

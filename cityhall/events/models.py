@@ -22,7 +22,7 @@
   or a video meeting's participants report (attendance.py, zoom_report.py). Figures per series
   (figures.py) count attendances, distinct participants, organisations and municipalities.
 
-Times are stored in UTC and shown in JST (cityhall/lib/jst.py). The online venue URL is secret:
+Times are stored in UTC and shown in JST (cityhall/core/jst.py). The online venue URL is secret:
 only confirmed registrants and the people who manage the event ever see it (see access.py).
 """
 

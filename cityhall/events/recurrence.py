@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from cityhall.core.jst import JST, to_jst
 from cityhall.events.holidays import holiday_name
 from cityhall.events.models import Event, EventSeries, Frequency, WeekOfMonth
-from cityhall.lib.jst import JST, to_jst
 
 # How far ahead sessions exist, so members can register and see them in their calendar.
 HORIZON = timedelta(weeks=8)

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest, public
-from cityhall.events import access, attendance, briefing, figures, ics
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import public
+from cityhall.core.markdown import render_markdown
+from cityhall.events import access, attendance, briefing, faq, figures, ics
 from cityhall.events.actions import (
     check_registration_open,
     do_cancel_registration,
@@ -29,8 +31,6 @@ from cityhall.events.actions import (
 from cityhall.events.forms import RegistrationForm
 from cityhall.events.holidays import holiday_name
 from cityhall.events.models import CalendarFeed, Event, EventHost, Registration
-from cityhall.knowledge.models import FaqEntry
-from cityhall.lib.markdown import render_markdown
 from cityhall.sections.models import Section
 
 PER_PAGE = 20
@@ -125,7 +125,7 @@ def _detail_context(request: SignedInRequest, event: Event, form: Any = None) ->
         "check_in_allowed": (active is not None and active.is_confirmed) or event.walk_ins,
         "agenda_count": event.agenda_items.count(),
         "agenda_open": not event.is_cancelled and not event.has_started(now),
-        "faq_count": FaqEntry.objects.published().filter(source_event=event).count(),
+        "faq_count": faq.count_for_event(event),
     }
 
 
@@ -214,7 +214,7 @@ def series_detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "can_manage": can_manage,
             "hosts": list(series.hosts.select_related("user__profile__organization")),
             "figures": figures.cached_figures_of(series),
-            "faq_count": FaqEntry.objects.published().filter(source_event__series=series).count(),
+            "faq_count": faq.count_for_series(series),
         },
     )
 

@@ -14,7 +14,6 @@ left for the host to resolve.
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,9 +21,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cityhall.accounts.models import User
+from cityhall.core.jst import JST
+from cityhall.core.text import compact, nfkc
 from cityhall.events.models import Event, Registration
-from cityhall.lib.jst import JST
-from cityhall.lib.text import compact
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -33,10 +32,6 @@ TIME_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
 )  # fmt: skip
-
-
-def _key(header: str) -> str:
-    return unicodedata.normalize("NFKC", header).lower().replace(" ", "").replace("\u3000", "")
 
 
 COLUMNS = {
@@ -48,7 +43,8 @@ COLUMNS = {
     "leave": ["退出時刻", "退出時間", "退室時刻", "Leave Time"],
     "minutes": ["期間（分）", "時間（分）", "参加時間（分）", "Duration (Minutes)", "Duration"],
 }  # fmt: skip
-ALIASES = {_key(alias): column for column, names in COLUMNS.items() for alias in names}
+# Headers compare as names do: widths, case, kana and spaces folded.
+ALIASES = {compact(alias): column for column, names in COLUMNS.items() for alias in names}
 REQUIRED = ("name", "join", "leave")
 
 
@@ -108,7 +104,7 @@ def decode(content: bytes) -> str:
 
 
 def _time(value: str, row: int, label: str) -> datetime:
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = nfkc(value).strip()
     for pattern in TIME_FORMATS:
         try:
             return datetime.strptime(text, pattern).replace(tzinfo=JST)
@@ -126,7 +122,7 @@ def _header(rows: Any) -> tuple[dict[str, int], int]:
     for line_number, cells in rows:
         columns: dict[str, int] = {}
         for index, cell in enumerate(cells):
-            column = ALIASES.get(_key(cell))
+            column = ALIASES.get(compact(cell))
             if column and column not in columns:
                 columns[column] = index
         if "name" in columns:
@@ -190,7 +186,7 @@ def _row(
     if left < joined:
         raise ReportError(_("退出時刻が参加時刻より前です。"), line)
     if cell("minutes"):
-        raw = unicodedata.normalize("NFKC", cell("minutes"))
+        raw = nfkc(cell("minutes"))
         if not raw.isdigit():
             raise ReportError(
                 _("期間（分）「%(value)s」が数ではありません。") % {"value": cell("minutes")},

@@ -8,4 +8,7 @@ class FeedConfig(AppConfig):
     verbose_name = _("ホームフィード")
 
     def ready(self) -> None:
-        from cityhall.feed import jobs  # noqa: F401 - registers the periodic jobs
+        from cityhall.feed import actions, jobs  # noqa: F401 - jobs registers the periodic jobs
+        from cityhall.posts.signals import post_viewed
+
+        post_viewed.connect(actions.on_post_viewed, dispatch_uid="feed.post_viewed")

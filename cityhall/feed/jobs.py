@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from cityhall.core.periodic import periodic
 from cityhall.feed.actions import do_prune_reads
-from cityhall.lib.periodic import periodic
 
 
 @periodic("feed.prune_reads", every=timedelta(days=1))

@@ -49,11 +49,7 @@ def older_than(stamp: datetime, pk: int, field_name: str) -> Q:
 
 
 def active_section_ids(user: Any) -> list[int]:
-    return list(
-        SectionMembership.objects.filter(
-            user_id=user.pk, status=SectionMembership.Status.ACTIVE
-        ).values_list("section_id", flat=True)
-    )
+    return list(SectionMembership.objects.of(user).active().values_list("section_id", flat=True))
 
 
 def feed_page(user: Any, before: str = "", *, per_page: int = PER_PAGE) -> FeedPage:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.feed.actions import do_mark_all_read
 from cityhall.feed.queries import feed_page, posts_by
 from cityhall.members.profile_access import access_profile

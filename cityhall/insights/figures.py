@@ -2,8 +2,8 @@
 
 Plain functions returning small frozen dataclasses. Each runs a fixed number of queries whatever
 the size of the community (aggregates and GROUP BY, never a query per prefecture) and is cached
-for CACHE_SECONDS under a key per function and arguments; `fresh=True` skips the cache and
-stores the new value. Callers show how fresh the numbers are with `Headline.as_of`.
+with cityhall.core.figures.cached() under a key per function and arguments; `fresh=True` skips
+the cache and stores the new value. Callers show how fresh the numbers are with `Headline.as_of`.
 
 Coverage counts (`headline`, `coverage_by_prefecture`, `coverage_by_kind`) all come from one
 snapshot — members per organisation, one row per organisation — so the three always agree and
@@ -12,38 +12,30 @@ share `as_of`. A local government counts as covered when one of its employees is
 local governments of the reference data; an organisation made inactive (a merged town) no
 longer counts towards coverage, but its members still count as members.
 
-Features that arrive later (sections, study sessions, broadcasts) add their own headline
-figures with `register_count()` from their AppConfig.ready(); see `feature_counts()`.
+Features (sections, study sessions, broadcasts) register their own headline figures with
+cityhall.core.figures.register_count(); the pages read them with its `feature_counts()`.
 """
 
 import itertools
 import math
 import statistics
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 
 from cityhall.accounts.models import User
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.figures import cached
+from cityhall.core.jst import JST, now_jst
 from cityhall.members.models import MembershipApplication, Profile
 from cityhall.organizations.models import Organization
-
-CACHE_SECONDS = 5 * 60
-# Part of every cache key: bump it when a dataclass changes shape, so no old pickle is read.
-CACHE_VERSION = 1
 
 Kind = Organization.Kind
 LOCAL_KINDS = (Kind.PREFECTURE, Kind.CITY, Kind.TOWN, Kind.VILLAGE, Kind.SPECIAL_WARD)
 KINDS = (*LOCAL_KINDS, Kind.NATIONAL)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -105,39 +97,6 @@ class DecisionTimes:
     p90_hours: float | None
 
 
-@dataclass(frozen=True)
-class FeatureCount:
-    key: str
-    label: str
-    value: int
-
-
-# ---------------------------------------------------------------------------------------------
-# Caching
-
-
-def _cached(name: str, args: tuple[Any, ...], fresh: bool, compute: Callable[[], T]) -> T:
-    key = f"insights:v{CACHE_VERSION}:{name}:" + ":".join(_key_part(a) for a in args)
-    if not fresh:
-        value = cache.get(key)
-        if value is not None:
-            return value  # type: ignore[no-any-return]
-    value = compute()
-    cache.set(key, value, CACHE_SECONDS)
-    return value
-
-
-def cached(name: str, args: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """Another app's figure, cached like these (for CACHE_SECONDS, keyed by name and args)."""
-    return _cached(name, args, False, compute)
-
-
-def _key_part(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return "-" if value is None else str(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # Coverage: one snapshot of members per organisation
 
@@ -154,7 +113,7 @@ def _member_profiles() -> QuerySet[Profile]:
 
 
 def _coverage(fresh: bool) -> _Coverage:
-    return _cached("coverage", (), fresh, _compute_coverage)
+    return cached("coverage", (), _compute_coverage, fresh=fresh)
 
 
 def _compute_coverage() -> _Coverage:
@@ -253,11 +212,11 @@ def members_over_time(months: int = 24, *, fresh: bool = False) -> list[MonthCou
     an approval time, such as an administrator created from the command line), so the last
     total is the number of members today. Suspended people are left out of every month.
     """
-    return _cached(
+    return cached(
         "members_over_time",
         (months, now_jst().date().replace(day=1)),
-        fresh,
         lambda: _members_over_time(months),
+        fresh=fresh,
     )
 
 
@@ -299,7 +258,7 @@ def _applications(since: datetime | None, field: str) -> QuerySet[MembershipAppl
 
 def application_funnel(since: datetime | None = None, *, fresh: bool = False) -> Funnel:
     """Applications submitted since the given time, and where each of them stands now."""
-    return _cached("application_funnel", (since,), fresh, lambda: _funnel(since))
+    return cached("application_funnel", (since,), lambda: _funnel(since), fresh=fresh)
 
 
 def _funnel(since: datetime | None) -> Funnel:
@@ -334,7 +293,7 @@ def decision_times(since: datetime | None = None, *, fresh: bool = False) -> Dec
     """Hours from the applicant's email verification to the decision, for applications decided
     since the given time. Percentiles interpolate between the nearest values (like Excel's
     PERCENTILE.INC)."""
-    return _cached("decision_times", (since,), fresh, lambda: _decision_times(since))
+    return cached("decision_times", (since,), lambda: _decision_times(since), fresh=fresh)
 
 
 def _decision_times(since: datetime | None) -> DecisionTimes:
@@ -359,40 +318,3 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     position = (len(ordered) - 1) * fraction
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures of features that arrive later
-
-
-@dataclass(frozen=True)
-class _Registered:
-    key: str
-    label: str | Promise
-    count: Callable[[], int]
-
-
-_FEATURE_COUNTS: dict[str, _Registered] = {}
-
-
-def register_count(key: str, label: str | Promise, count: Callable[[], int]) -> None:
-    """Add a headline figure of a feature, e.g. from the sections app's ready()::
-
-        figures.register_count("sections", _("活動中の課"), lambda: Section.objects.count())
-
-    `count` should be one aggregate query. Registering the same key again replaces it.
-    """
-    _FEATURE_COUNTS[key] = _Registered(key, label, count)
-
-
-def feature_counts(*, fresh: bool = False) -> list[FeatureCount]:
-    """The registered figures, in the order registered; empty until a feature registers one."""
-    if not _FEATURE_COUNTS:
-        return []
-    values = _cached(
-        "feature_counts",
-        tuple(_FEATURE_COUNTS),
-        fresh,
-        lambda: {key: item.count() for key, item in _FEATURE_COUNTS.items()},
-    )
-    return [FeatureCount(k, str(item.label), values[k]) for k, item in _FEATURE_COUNTS.items()]

@@ -3,8 +3,9 @@
 The dashboard is a list of panels (PANELS). A feature that brings numbers of its own (a 課's
 activity, attendance per study-session series, broadcast viewers) adds a panel builder there
 and its tables to TABLES; the page, the print view and the downloads follow. Every number comes
-from cityhall.insights.figures, and each table is built once for the page, the CSV and the
-workbook alike, so the three always agree.
+from cityhall.insights.figures or the feature's own figures, and each table (a
+cityhall.core.figures.Table) is built once for the page, the CSV and the workbook alike, so the
+three always agree.
 """
 
 from collections.abc import Callable
@@ -20,13 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from cityhall.accounts.gate import staff_only
 from cityhall.broadcasts.figures import ProgrammeFigures, programme_figures
+from cityhall.core import charts
+from cityhall.core.exports import csv_response, xlsx_response
+from cityhall.core.figures import Table, feature_counts
+from cityhall.core.gate import staff_only
+from cityhall.core.jst import now_jst
 from cityhall.events import figures as event_figures
+from cityhall.events.figures import event_series_table
 from cityhall.insights import figures
-from cityhall.lib import charts
-from cityhall.lib.exports import csv_response, xlsx_response
-from cityhall.lib.jst import now_jst
 from cityhall.sections.health import SectionHealth, section_health
 
 
@@ -61,63 +64,6 @@ def period_from(request: HttpRequest) -> Period:
 
 
 # --- tables: what the page shows beside each chart, and what the downloads contain ---------
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    css: str = ""  # "num": right-aligned figures; "nowrap": a month kept on one line
-
-
-@dataclass
-class Table:
-    name: str  # in the export URL
-    title: str  # heading, sheet name and file name
-    headers: list[str]
-    rows: list[list[Any]]
-    footer: list[Any] | None = None
-    period: str = ""  # the period's key, for tables that depend on it
-
-    def export_rows(self) -> list[list[Any]]:
-        """Months as 2026-11, missing values as empty cells; numbers stay numbers."""
-        return [[_export_cell(c) for c in row] for row in [*self.rows, self.footer or []] if row]
-
-    def display_rows(self) -> list[list[Cell]]:
-        return [[_display_cell(c) for c in row] for row in self.rows]
-
-    def display_footer(self) -> list[Cell]:
-        return [_display_cell(c) for c in self.footer or []]
-
-    @property
-    def query(self) -> str:
-        """What the export links carry."""
-        return f"period={self.period}" if self.period else ""
-
-    def filename(self, extension: str) -> str:
-        return f"{self.title}_{now_jst().date().isoformat()}.{extension}"
-
-    def ascii_filename(self, extension: str) -> str:
-        """For clients that cannot read the UTF-8 name: funnel_30d_2026-11-24.csv."""
-        parts = [self.name, self.period, now_jst().date().isoformat()]
-        return "_".join(p for p in parts if p) + f".{extension}"
-
-
-def _export_cell(value: Any) -> Any:
-    if isinstance(value, date):
-        return f"{value:%Y-%m}"
-    return "" if value is None else value
-
-
-def _display_cell(value: Any) -> Cell:
-    if value is None:
-        return Cell("—", "num")
-    if isinstance(value, date):
-        return Cell(date_format(value, "YEAR_MONTH_FORMAT"), "nowrap")
-    if isinstance(value, float):  # percentages and hours: one decimal, as in the downloads
-        return Cell(f"{value:,.1f}", "num")
-    if isinstance(value, int):
-        return Cell(f"{value:,}", "num")
-    return Cell(str(value))
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -210,17 +156,6 @@ def sections_table(health: list[SectionHealth]) -> Table:
             for row in health
         ],
     )
-
-
-def event_series_table(rows: list[event_figures.SeriesFigures]) -> Table:
-    return Table(
-        "event_series",
-        _("勉強会シリーズの参加状況"),
-        [_("シリーズ"), _("開催回数"), _("申込"), _("出席（延べ）"), _("参加者（実人数）"),
-         _("参加団体"), _("参加自治体")],
-        [[f.title, f.sessions, f.registrations, f.attendances, f.participants, f.organizations,
-          f.municipalities] for f in rows],
-    )  # fmt: skip
 
 
 TABLES: dict[str, Callable[[Period], Table]] = {
@@ -425,7 +360,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = period_from(request)
     context = {
         "headline": figures.headline(),
-        "feature_counts": figures.feature_counts(),
+        "feature_counts": feature_counts(),
         "panels": [build(period) for build in PANELS],
         "period": period,
     }

@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cityhall.accounts.models import User
+from cityhall.core.figures import feature_counts
+from cityhall.events.briefing import next_briefing_time
 from cityhall.insights import figures
 from cityhall.insights.access import access_prefecture
 from cityhall.members.models import Profile
-from cityhall.members.onboarding import next_orientation
 from cityhall.members.profile_access import access_own_profile
 from cityhall.organizations.models import Organization
 
@@ -26,12 +27,12 @@ def landing_context() -> dict[str, Any]:
     figures, the next 説明会 is cached for a few minutes: the page is the site's busiest."""
     orientation = cache.get("landing:orientation")
     if orientation is None:
-        orientation = next_orientation()
+        orientation = next_briefing_time() or (None, None)
         cache.set("landing:orientation", orientation, ORIENTATION_CACHE)
     start, end = orientation
     return {
         "headline": figures.headline(),
-        "feature_counts": figures.feature_counts(),
+        "feature_counts": feature_counts(),
         "orientation_start": start,
         "orientation_end": end,
     }
@@ -44,7 +45,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "insights/coverage.html",
         {
             "headline": figures.headline(),
-            "feature_counts": figures.feature_counts(),
+            "feature_counts": feature_counts(),
             "by_prefecture": figures.coverage_by_prefecture(),
             "by_kind": figures.coverage_by_kind(),
         },

@@ -23,11 +23,7 @@ def writes_any_faq(user: Any) -> bool:
         return False
     if user.is_staff_member:
         return True
-    return SectionMembership.objects.filter(
-        user=user,
-        status=SectionMembership.Status.ACTIVE,
-        role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
-    ).exists()
+    return SectionMembership.objects.of(user).active().officers().exists()
 
 
 def can_write_faq(user: Any, entry: FaqEntry | None = None, *, event: Event | None = None) -> bool:

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
-from cityhall.knowledge.access import can_write_faq
+from cityhall.core.jst import to_jst
+from cityhall.core.text import normalize
+from cityhall.events.models import Event
+from cityhall.knowledge.access import can_write_faq, writable_events
 from cityhall.knowledge.models import FaqEntry, FaqRevision, Tag, tag_name
-from cityhall.lib.jst import to_jst
-from cityhall.lib.text import normalize
 from cityhall.members.models import Duty
 
 FIELDS = (
@@ -85,7 +87,7 @@ def _signature(entry: FaqEntry, tags: Iterable[Tag], duties: Iterable[Duty]) -> 
     )
 
 
-def save_revision(entry: FaqEntry, tags: list[Tag], duties: list[Duty], actor: Any) -> None:
+def save_revision(entry: FaqEntry, tags: list[Tag], duties: list[Duty], actor: User) -> None:
     """Keep the entry as saved now as its version `entry.version`."""
     FaqRevision.objects.create(
         entry=entry,
@@ -107,20 +109,29 @@ def save_revision(entry: FaqEntry, tags: list[Tag], duties: list[Duty], actor: A
     )
 
 
-def _record_publication(entry: FaqEntry, was_published: bool, actor: Any) -> None:
+def _record_publication(entry: FaqEntry, was_published: bool, actor: User) -> None:
     if entry.is_published and not was_published:
         record("knowledge.entry.published", actor=actor, target=entry, question=entry.question)
     elif was_published and not entry.is_published:
         record("knowledge.entry.unpublished", actor=actor, target=entry, question=entry.question)
 
 
+def check_source(actor: User, source: Event | None) -> None:
+    """Naming the session an entry comes from: one the writer may see and write for
+    (access.writable_events), as the form offers; a closed section's session stays hidden
+    from those outside it."""
+    if source is not None and not writable_events(actor).filter(pk=source.pk).exists():
+        raise PermissionDenied
+
+
 @transaction.atomic
-def do_create_faq(*, data: dict[str, Any], actor: Any) -> FaqEntry:
+def do_create_faq(*, data: dict[str, Any], actor: User) -> FaqEntry:
     """Writers only (access.can_write_faq: a host only for an entry from their session).
     Keeps the first version as a FaqRevision; emits knowledge.entry.published when created
     published."""
     if not can_write_faq(actor, event=data.get("source_event")):
         raise PermissionDenied
+    check_source(actor, data.get("source_event"))
     _check(data)
     now = timezone.now()
     entry = FaqEntry(author=actor, updated_by=actor, created_at=now, updated_at=now)
@@ -137,7 +148,7 @@ def do_create_faq(*, data: dict[str, Any], actor: Any) -> FaqEntry:
 
 @transaction.atomic
 def do_edit_faq(
-    entry: FaqEntry, *, data: dict[str, Any], expected_version: int, actor: Any
+    entry: FaqEntry, *, data: dict[str, Any], expected_version: int, actor: User
 ) -> FaqEntry:
     """Writers allowed to edit this entry. Refused with EditConflict when the entry changed
     since `expected_version` was read. Every saved edit becomes a new version and the editor
@@ -148,6 +159,8 @@ def do_edit_faq(
     moved = source is not None and source.pk != entry.source_event_id
     if moved and not can_write_faq(actor, event=source):
         raise PermissionDenied
+    if moved:
+        check_source(actor, source)
     _check(data)
     # Lock the row (PostgreSQL; SQLite serialises writers) so two saves cannot both pass.
     current = (

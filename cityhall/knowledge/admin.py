@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from cityhall.core.admin_policy import LookOnlyAdmin
 from cityhall.knowledge.models import FaqEntry, Tag
-from cityhall.lib.admin_policy import LookOnlyAdmin
 
 
 @admin.register(FaqEntry)

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cityhall.core.exports import content_disposition, xlsx_response
+from cityhall.core.jst import now_jst, to_jst
 from cityhall.knowledge.models import FaqEntry
 from cityhall.knowledge.pdf import build_pdf
-from cityhall.lib.exports import content_disposition, xlsx_response
-from cityhall.lib.jst import now_jst, to_jst
 
 # A document is for handing out: past this many entries, narrow the selection.
 DOCUMENT_LIMIT = 300

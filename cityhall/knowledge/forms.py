@@ -9,12 +9,12 @@ from django.http import Http404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.jst import now_jst, to_jst
+from cityhall.core.text import normalize
 from cityhall.events.access import visible_events, visible_series
 from cityhall.events.models import Event
 from cityhall.knowledge.access import writable_events, writes_any_faq
 from cityhall.knowledge.models import FaqEntry, FaqQuerySet, tag_name
-from cityhall.lib.jst import now_jst, to_jst
-from cityhall.lib.text import normalize
 from cityhall.members.forms import DutyChoiceField, DutyGroupsMixin
 from cityhall.members.models import Duty
 

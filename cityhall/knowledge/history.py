@@ -6,8 +6,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.markdown import render_markdown
 from cityhall.knowledge.models import FaqEntry, FaqRevision
-from cityhall.lib.markdown import render_markdown
 
 COMPARED: tuple[tuple[str, Promise], ...] = (
     ("question", _("質問")),

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.jst import now_jst
+from cityhall.core.jst import now_jst
 
 # After this long an answer is shown with a warning that it may be out of date.
 STALE_AFTER = timedelta(days=365)

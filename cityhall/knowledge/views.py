@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.jst import now_jst
+from cityhall.core.markdown import render_markdown
 from cityhall.events.access import visible_events
 from cityhall.events.agenda import faq_prefill
 from cityhall.knowledge import access
@@ -28,8 +30,6 @@ from cityhall.knowledge.exports import (
 from cityhall.knowledge.forms import FaqFilterForm, FaqForm
 from cityhall.knowledge.history import versions
 from cityhall.knowledge.models import FaqEntry, Tag
-from cityhall.lib.jst import now_jst
-from cityhall.lib.markdown import render_markdown
 
 PER_PAGE = 20
 POPULAR_TAGS = 20

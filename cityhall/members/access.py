@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cityhall.members.models import MembershipApplication
 
 
-def _applications():  # type: ignore[no-untyped-def]
+def _applications() -> QuerySet[MembershipApplication]:
     return MembershipApplication.objects.select_related(
         "user", "organization__prefecture", "decided_by"
     )

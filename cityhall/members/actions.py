@@ -3,12 +3,12 @@ and the first password. Mail is queued in the same transaction and sent after co
 
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from cityhall.accounts.models import User
 from cityhall.audit.log import record
-from cityhall.members import evidence, tokens
+from cityhall.core.mail import queue_email
+from cityhall.core.throttle import once_per
+from cityhall.members import evidence, onboarding, tokens
 from cityhall.members.models import MembershipApplication, Profile
 from cityhall.members.queue import forget_pending_count
 from cityhall.members.signals import application_verified
-from cityhall.notifications.mail import queue_email
 
 Status = MembershipApplication.Status
 OPEN_STATUSES = (Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO)
@@ -43,6 +44,24 @@ class ActionRefused(Exception):
 
 
 REJECTED_RETENTION = timedelta(days=365)
+
+
+def check_review_application(actor: User) -> None:
+    """Raises PermissionDenied unless `actor` may decide applications: staff (or admins)."""
+    if not actor.is_staff_member:
+        raise PermissionDenied(_("申請の審査は運営事務局だけが行えます。"))
+
+
+def check_own_application(application: MembershipApplication, *, actor: User) -> None:
+    """Raises PermissionDenied unless the application is `actor`'s own."""
+    if application.user_id != actor.pk:
+        raise PermissionDenied(_("ご自身の申請だけを操作できます。"))
+
+
+def _check_system_or_staff(actor: User | None) -> None:
+    # Run by the clock (no actor); a person who runs it by hand must be staff.
+    if actor is not None and not actor.is_staff_member:
+        raise PermissionDenied(_("この操作は運営事務局だけが行えます。"))
 
 
 def absolute_url(path: str) -> str:
@@ -80,7 +99,7 @@ def _may_apply_again(user: User) -> bool:
 
 def _queue_existing_account_notice(user: User) -> None:
     """Tell the owner of the address what to do, with the link that helps them most."""
-    if not cache.add(f"members:notice:{user.pk}", 1, NOTICE_INTERVAL):
+    if not once_per(f"members:notice:{user.pk}", NOTICE_INTERVAL):
         return
     open_application = user.applications.filter(status__in=OPEN_STATUSES).first()
     context: dict[str, Any] = {
@@ -118,7 +137,7 @@ def _copy_answers_to_account(application: MembershipApplication) -> None:
 
 @transaction.atomic
 def do_submit_application(
-    data: Mapping[str, Any], *, actor: Any = None
+    data: Mapping[str, Any], *, actor: User | None = None
 ) -> MembershipApplication | None:
     """Anyone, from the public form (`data` is ApplicationForm.cleaned_data).
 
@@ -163,14 +182,16 @@ def do_submit_application(
     return application
 
 
-def do_resend_verification(application: MembershipApplication, *, actor: Any = None) -> bool:
+def do_resend_verification(
+    application: MembershipApplication, *, actor: User | None = None
+) -> bool:
     """Anyone holding an expired verification link of an application still unverified.
 
     Queues a fresh link; False (and nothing sent) when one was sent in the last few minutes.
     """
     if application.status != Status.UNVERIFIED:
         return False
-    if not cache.add(f"members:resend:{application.pk}", 1, RESEND_INTERVAL):
+    if not once_per(f"members:resend:{application.pk}", RESEND_INTERVAL):
         return False
     with transaction.atomic():
         _queue_verification(application)
@@ -178,7 +199,7 @@ def do_resend_verification(application: MembershipApplication, *, actor: Any = N
 
 
 @transaction.atomic
-def do_verify_email(application: MembershipApplication, *, actor: Any = None) -> bool:
+def do_verify_email(application: MembershipApplication, *, actor: User | None = None) -> bool:
     """Anyone holding a valid verification link: the address is confirmed.
 
     The application moves to PENDING (staff's queue) and the account's address is verified; a
@@ -210,13 +231,14 @@ def do_verify_email(application: MembershipApplication, *, actor: Any = None) ->
 
 @transaction.atomic
 def do_resubmit_application(
-    application: MembershipApplication, data: Mapping[str, Any], *, actor: Any
+    application: MembershipApplication, data: Mapping[str, Any], *, actor: User
 ) -> MembershipApplication:
     """The applicant, answering staff's request for more information (`data`: ReplyForm).
 
     Updates the answers and the profile, moves NEEDS_INFO back to PENDING and audits
     `members.application.resubmitted`.
     """
+    check_own_application(application, actor=actor)
     fields = ("applicant_reply", "organization", "department", "title", "introduction")
     moved = MembershipApplication.objects.filter(
         pk=application.pk, user=actor, status=Status.NEEDS_INFO
@@ -236,11 +258,86 @@ def do_resubmit_application(
     return application
 
 
+def check_correct_application(application: MembershipApplication, *, actor: User) -> None:
+    """Raises PermissionDenied unless the application is `actor`'s own, and ActionRefused once
+    staff decided it (or it was withdrawn): only an open application may be corrected."""
+    check_own_application(application, actor=actor)
+    if application.status not in OPEN_STATUSES:
+        raise ActionRefused(
+            _("この申請はすでに「%(status)s」になっているため、修正できません。")
+            % {"status": application.get_status_display()}
+        )
+
+
+def _answer(application: MembershipApplication, field: str) -> Any:
+    return application.organization_id if field == "organization" else getattr(application, field)
+
+
+@transaction.atomic
+def do_correct_application(
+    application: MembershipApplication, data: Mapping[str, Any], *, actor: User
+) -> list[str]:
+    """The applicant, on their own application not yet decided (`data`: CorrectionForm).
+
+    Saves the changed answers (and the account's names and profile, as a new application
+    does), keeps duties staff have since hidden, and returns the names of the changed fields:
+    none, and nothing saved, when nothing changed. An application staff asked about
+    (NEEDS_INFO) goes back to their queue, as a reply does. Audits
+    `members.application.corrected` with the changed fields, never their values.
+    """
+    check_own_application(application, actor=actor)
+    current = (
+        MembershipApplication.objects.select_for_update()
+        .select_related("user")
+        .get(pk=application.pk)
+    )
+    check_correct_application(current, actor=actor)
+    new_values = {
+        field: data[field].pk if field == "organization" else data[field] for field in ANSWER_FIELDS
+    }
+    changed = [field for field in ANSWER_FIELDS if _answer(current, field) != new_values[field]]
+    old_duties = set(current.duties.all())
+    # A duty staff hid since is no longer offered on the form; the applicant did not drop it.
+    new_duties = set(data["duties"]) | {duty for duty in old_duties if not duty.is_active}
+    if new_duties != old_duties:
+        changed.append("duties")
+    if not changed:
+        return []
+    for field in ANSWER_FIELDS:
+        setattr(current, field, data[field])
+    for key, value in evidence.match_fields(
+        current.email, current.family_name, current.given_name
+    ).items():
+        setattr(current, key, value)
+    update_fields = [*ANSWER_FIELDS, "email_key", "name_key", "government_domain"]
+    returned_to_review = current.status == Status.NEEDS_INFO
+    if returned_to_review:
+        current.status = Status.PENDING
+        update_fields.append("status")
+    current.save(update_fields=update_fields)
+    if "duties" in changed:
+        current.duties.set(new_duties)
+    if returned_to_review:
+        forget_pending_count()
+    if current.user.status == User.Status.APPLICANT:  # a rejected person's waits for the link
+        _copy_answers_to_account(current)
+    record(
+        "members.application.corrected",
+        actor=actor,
+        target=current,
+        subject_user=current.user,
+        fields=changed,
+        returned_to_review=returned_to_review,
+    )
+    application.refresh_from_db()
+    return changed
+
+
 def _decide(
     application: MembershipApplication,
     status: str,
     *,
-    actor: Any,
+    actor: User,
     message: str,
     allowed: tuple[str, ...] = DECIDABLE_STATUSES,
 ) -> MembershipApplication:
@@ -264,10 +361,11 @@ def _decide(
 
 @transaction.atomic
 def do_approve_application(
-    application: MembershipApplication, *, actor: Any
+    application: MembershipApplication, *, actor: User
 ) -> MembershipApplication:
     """Staff. The applicant becomes a member (the password stays unusable until they set it
     from the link in the approval mail). Audits `members.application.approved`."""
+    check_review_application(actor)
     application = _decide(application, Status.APPROVED, actor=actor, message="")
     user = User.objects.select_for_update().get(pk=application.user_id)
     user.status = User.Status.MEMBER
@@ -283,7 +381,7 @@ def do_approve_application(
             "url": activation_url(user),
             "days": settings.ACTIVATION_MAX_AGE // 86400,
             "welcome_url": absolute_url(reverse("members:welcome")),
-            "briefing": _next_briefing(),
+            "briefing": onboarding.next_briefing_time(),
             "briefing_url": absolute_url(reverse("events:briefing")),
         },
         carries_secret=True,
@@ -291,19 +389,13 @@ def do_approve_application(
     return application
 
 
-def _next_briefing() -> Any:
-    """(start, end) of the next 説明会 in JST, for the welcome mail's invitation, or None."""
-    from cityhall.events.briefing import next_briefing_time  # events builds on members
-
-    return next_briefing_time()
-
-
 @transaction.atomic
 def do_reject_application(
-    application: MembershipApplication, reason: str, *, actor: Any
+    application: MembershipApplication, reason: str, *, actor: User
 ) -> MembershipApplication:
     """Staff. The reason (required) is mailed to the applicant and shown on their status
     page. Audits `members.application.rejected`."""
+    check_review_application(actor)
     reason = reason.strip()
     if not reason:
         raise ActionRefused(_("不承認の理由を入力してください。"))
@@ -333,10 +425,11 @@ def do_reject_application(
 
 @transaction.atomic
 def do_request_more_information(
-    application: MembershipApplication, message: str, *, actor: Any
+    application: MembershipApplication, message: str, *, actor: User
 ) -> MembershipApplication:
     """Staff. Asks the applicant a question (required); they answer on their status page.
     Audits `members.application.info_requested`."""
+    check_review_application(actor)
     message = message.strip()
     if not message:
         raise ActionRefused(_("申請者に確認したいことを入力してください。"))
@@ -364,13 +457,12 @@ def do_request_more_information(
 
 @transaction.atomic
 def do_withdraw_application(
-    application: MembershipApplication, *, actor: Any
+    application: MembershipApplication, *, actor: User
 ) -> MembershipApplication:
     """The applicant, on their own application not yet decided. The account becomes one that
     may apply again (like a rejected one, and purged the same way after a year). Audits
     `members.application.withdrawn`."""
-    if application.user_id != getattr(actor, "pk", None):
-        raise ActionRefused(_("ご自身の申請だけを取り下げられます。"))
+    check_own_application(application, actor=actor)
     moved = MembershipApplication.objects.filter(
         pk=application.pk, status__in=OPEN_STATUSES
     ).update(status=Status.WITHDRAWN, decided_at=timezone.now(), decided_by=None)
@@ -391,11 +483,15 @@ def do_withdraw_application(
 
 
 @transaction.atomic
-def do_activate_account(user: User, password: str, *, actor: Any = None) -> User:
+def do_activate_account(user: User, password: str, *, actor: User | None = None) -> User:
     """The approved member, from the link in the approval mail: sets the first password.
 
-    Refused once a password exists (the link is single use). Audits `members.account.activated`.
+    The link is the permission (the page checks it); a signed-in actor, if given, must be the
+    member themself. Refused once a password exists (the link is single use). Audits
+    `members.account.activated`.
     """
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("パスワードはご本人だけが設定できます。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.has_usable_password() or user.status != User.Status.MEMBER:
         raise ActionRefused(_("このリンクはすでに使用されています。"))
@@ -407,10 +503,12 @@ def do_activate_account(user: User, password: str, *, actor: Any = None) -> User
 
 
 @transaction.atomic
-def do_purge_expired_applications(*, actor: Any = None, now: Any = None) -> int:
+def do_purge_expired_applications(*, actor: User | None = None, now: datetime | None = None) -> int:
     """Delete applications declined more than a year ago, as the privacy policy promises, and
-    the accounts of people who never became members. Run daily (`manage.py purge_expired_data`).
+    the accounts of people who never became members. Run daily (`manage.py purge_expired_data`)
+    with no actor; a person who runs it must be staff.
     """
+    _check_system_or_staff(actor)
     cutoff = (now or timezone.now()) - REJECTED_RETENTION
     expired = MembershipApplication.objects.filter(
         status__in=(Status.REJECTED, Status.WITHDRAWN), decided_at__lt=cutoff

@@ -4,7 +4,7 @@ account or address, or a profile's owner, here would let one person stand in for
 
 from django.contrib import admin
 
-from cityhall.lib.admin_policy import LookOnlyAdmin
+from cityhall.core.admin_policy import LookOnlyAdmin
 from cityhall.members.models import Duty, MembershipApplication, Profile
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from cityhall.audit.log import record
-from cityhall.lib.text import to_katakana
+from cityhall.core.text import to_katakana
 from cityhall.members.models import Duty
 
 EDITABLE_FIELDS = ["name", "kana", "category", "sort_order"]

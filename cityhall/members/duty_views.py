@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import staff_only
-from cityhall.lib.text import compact, is_kana
+from cityhall.core.gate import staff_only
+from cityhall.core.text import compact, is_kana
 from cityhall.members.duties import do_create_duty, do_set_duty_active, do_update_duty
 from cityhall.members.models import Duty
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from cityhall.lib.text import compact, to_katakana
+from cityhall.core.text import compact, to_katakana
 from cityhall.members.models import MembershipApplication
 from cityhall.organizations.models import Organization
 

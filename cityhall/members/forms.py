@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.core.submissions import SubmissionKeyField
-from cityhall.lib.text import is_kana, to_katakana
+from cityhall.core.text import is_kana, to_katakana
 from cityhall.members.models import Duty, MembershipApplication
 from cityhall.organizations.forms import OrganizationChoiceField
 from cityhall.organizations.models import Organization
@@ -176,6 +176,41 @@ class ReplyForm(DutyGroupsMixin, forms.Form):
             "introduction": application.introduction,
             "duties": [d.pk for d in application.duties.all()],
         }
+        return cls(data=data, initial=initial)
+
+
+class CorrectionForm(ApplicationForm):
+    """The applicant's own answers, to correct before staff decide: the survey without the
+    address (changing it is a separate, confirmed step), the consent or the submission key."""
+
+    NOT_CORRECTABLE = ("submission_key", "email", "consent")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.NOT_CORRECTABLE:
+            del self.fields[name]
+
+    @classmethod
+    def for_application(
+        cls, application: MembershipApplication, data: Any = None
+    ) -> "CorrectionForm":
+        initial: dict[str, Any] = {
+            name: getattr(application, name)
+            for name in (
+                "family_name",
+                "given_name",
+                "family_name_kana",
+                "given_name_kana",
+                "organization",
+                "department",
+                "title",
+                "referral",
+                "referral_detail",
+                "interests",
+                "introduction",
+            )
+        }
+        initial["duties"] = [duty.pk for duty in application.duties.all()]
         return cls(data=data, initial=initial)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from cityhall.lib.periodic import periodic
+from cityhall.core.periodic import periodic
 from cityhall.members.actions import do_purge_expired_applications
 
 

@@ -10,50 +10,26 @@ their placeholder from their AppConfig.ready(), e.g.::
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.jst import to_jst
-
-FRIDAY = 4
-ORIENTATION_START_HOUR = 21
-ORIENTATION_LENGTH = timedelta(hours=1)
+BriefingTime = tuple[datetime, datetime]
+_briefing_sources: list[Callable[[datetime | None], BriefingTime | None]] = []
 
 
-def next_orientation(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """Start and end of the next 説明会: its real session (moved or cancelled ones included)
-    once the events app has generated it, else the Friday 21:00–22:00 JST rule."""
-    from cityhall.events.briefing import next_briefing_time  # events builds on members
-
-    found = next_briefing_time(now)
-    if found is not None:
-        return found
-    now = to_jst(now or timezone.now())
-    start = (now + timedelta(days=(FRIDAY - now.weekday()) % 7)).replace(
-        hour=ORIENTATION_START_HOUR, minute=0, second=0, microsecond=0
-    )
-    if start + ORIENTATION_LENGTH <= now:
-        start += timedelta(days=7)
-    return start, start + ORIENTATION_LENGTH
+def provide_briefing_time(source: Callable[[datetime | None], BriefingTime | None]) -> None:
+    """The events app, which holds the 説明会 sessions, says at start-up how to find the next
+    one (EventsConfig.ready); members show it on the welcome page and in the welcome mail."""
+    _briefing_sources[:] = [source]
 
 
-def _orientation_description() -> str:
-    start, end = next_orientation()
-    when = gettext("{date}（{weekday}）{start}〜{end}").format(
-        date=formats.date_format(start, gettext("Y年n月j日")),
-        weekday=formats.date_format(start, "D"),
-        start=start.strftime("%H:%M"),
-        end=end.strftime("%H:%M"),
-    )
-    return gettext(
-        "次回は {when} です。はじめての方向けに、コミュニティの歩き方をご案内します。"
-    ).format(when=when)
+def next_briefing_time(now: datetime | None = None) -> BriefingTime | None:
+    """(start, end) of the next 説明会 in JST, or None when there is none to show."""
+    return _briefing_sources[0](now) if _briefing_sources else None
 
 
 def _has_photo(user: Any) -> bool:
@@ -107,7 +83,7 @@ CHECKLIST: list[ChecklistItem] = [
     ChecklistItem(
         key="orientation",
         title=_("金曜日の説明会に参加する"),
-        description=_orientation_description,
+        description=_("はじめての方向けに、コミュニティの歩き方をご案内します。"),
     ),
     ChecklistItem(
         key="introduction",

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cityhall.accounts.models import User
 from cityhall.members.models import OPTIONAL_PROFILE_FIELDS, Profile, Visibility
 
 
-def _profiles():  # type: ignore[no-untyped-def]
+def _profiles() -> QuerySet[Profile]:
     return Profile.objects.select_related("user", "organization__prefecture")
 
 

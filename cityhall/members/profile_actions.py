@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cityhall.accounts.models import User
 from cityhall.audit.log import record
@@ -26,6 +28,15 @@ def _identity(user: User, profile: Profile) -> dict[str, str]:
     }
 
 
+def check_update_profile(user: User, *, actor: User) -> None:
+    """Raises PermissionDenied unless `actor` may edit `user`'s profile: the member themself
+    (the edit page is for members only), or staff on their behalf."""
+    if not actor.is_member:
+        raise PermissionDenied(_("プロフィールを編集できるのは会員だけです。"))
+    if actor.pk != user.pk and not actor.is_staff_member:
+        raise PermissionDenied(_("ご自身のプロフィールだけを編集できます。"))
+
+
 @transaction.atomic
 def do_update_profile(
     user: User, *, actor: User, data: dict[str, Any], photo: File | bool | None = None
@@ -33,12 +44,13 @@ def do_update_profile(
     """Save a member's profile (the member themself, or staff on their behalf).
 
     `data` holds the cleaned fields of ProfileForm.profile_data(); `photo` is a cleaned image
-    (cityhall.lib.images.clean_image) to store, False to remove the current photo, or None to
+    (cityhall.core.images.clean_image) to store, False to remove the current photo, or None to
     keep it. A replaced or removed photo file is deleted after commit.
     Emits an audit entry `members.profile.identity_changed` when the name or organisation
     changes (what staff verified at approval) or when staff edit someone else's profile.
     No mail.
     """
+    check_update_profile(user, actor=actor)
     profile = Profile.objects.select_for_update().get(user=user)
     before = _identity(user, profile)
 
@@ -57,9 +69,9 @@ def do_update_profile(
 
     old_photo = profile.photo.name
     if photo is False:
-        profile.photo = ""  # type: ignore[assignment]
+        profile.photo = ""
     elif photo:
-        profile.photo.save("photo.jpg", photo, save=False)  # type: ignore[arg-type]
+        profile.photo.save("photo.jpg", photo, save=False)
     if photo is not None and old_photo and old_photo != profile.photo.name:
         _delete_file_after_commit(profile.photo.storage, old_photo)
     update_fields.append("photo")

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.images import clean_image
-from cityhall.lib.text import is_kana, to_katakana
+from cityhall.core.images import clean_image
+from cityhall.core.text import is_kana, to_katakana
 from cityhall.members.forms import DutyChoiceField, DutyGroupsMixin
 from cityhall.members.models import OPTIONAL_PROFILE_FIELDS, Duty, Profile, Visibility
 from cityhall.organizations.forms import OrganizationChoiceField

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest, staff_only
-from cityhall.lib.text import compact, normalize, to_katakana
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import staff_only
+from cityhall.core.text import compact, normalize, to_katakana
 from cityhall.members import evidence, queue
 from cityhall.members.access import access_application, application_history, other_applications_of
 from cityhall.members.actions import (

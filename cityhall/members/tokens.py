@@ -8,8 +8,9 @@ import enum
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from cityhall.core.signing import LinkExpired, LinkInvalid, read_link, sign_link
 
 VERIFY_SALT = "cityhall.members.verify-email"
 ACTIVATE_SALT = "cityhall.members.activate"
@@ -23,16 +24,11 @@ class LinkState(enum.Enum):
 
 def _read(token: str, salt: str, max_age: int) -> tuple[LinkState, dict[str, Any] | None]:
     try:
-        data = signing.loads(token, salt=salt)  # checks the signature only
-    except signing.BadSignature:
+        return LinkState.VALID, read_link(token, salt=salt, max_age=max_age)
+    except LinkExpired as expired:
+        return LinkState.EXPIRED, expired.data
+    except LinkInvalid:
         return LinkState.INVALID, None
-    if not isinstance(data, dict):
-        return LinkState.INVALID, None
-    try:
-        signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        return LinkState.EXPIRED, data
-    return LinkState.VALID, data
 
 
 def _email_fingerprint(email: str) -> str:
@@ -41,7 +37,7 @@ def _email_fingerprint(email: str) -> str:
 
 
 def verification_token(application: Any) -> str:
-    return signing.dumps(
+    return sign_link(
         {"a": application.pk, "e": _email_fingerprint(application.email)}, salt=VERIFY_SALT
     )
 
@@ -65,7 +61,7 @@ def _password_fingerprint(user: Any) -> str:
 
 
 def activation_token(user: Any) -> str:
-    return signing.dumps({"u": user.pk, "p": _password_fingerprint(user)}, salt=ACTIVATE_SALT)
+    return sign_link({"u": user.pk, "p": _password_fingerprint(user)}, salt=ACTIVATE_SALT)
 
 
 def read_activation_token(token: str) -> tuple[LinkState, int | None, str]:

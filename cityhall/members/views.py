@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest, public, signed_in
 from cityhall.accounts.models import User
-from cityhall.accounts.throttle import RequestLimit
-from cityhall.lib.client import client_ip
-from cityhall.lib.errors import retry_when, too_many_requests
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.client import client_ip
+from cityhall.core.errors import retry_when, too_many_requests
+from cityhall.core.gate import public, signed_in
+from cityhall.core.throttle import RequestLimit
 from cityhall.members import onboarding, queue, tokens
 from cityhall.members.access import (
     access_application,
@@ -22,15 +23,18 @@ from cityhall.members.access import (
     access_user_for_link,
 )
 from cityhall.members.actions import (
+    OPEN_STATUSES,
     ActionRefused,
+    check_correct_application,
     do_activate_account,
+    do_correct_application,
     do_resend_verification,
     do_resubmit_application,
     do_submit_application,
     do_verify_email,
     do_withdraw_application,
 )
-from cityhall.members.forms import ActivationForm, ApplicationForm, ReplyForm
+from cityhall.members.forms import ActivationForm, ApplicationForm, CorrectionForm, ReplyForm
 from cityhall.members.models import MembershipApplication
 
 Status = MembershipApplication.Status
@@ -152,6 +156,7 @@ def _status_page(request: SignedInRequest, reply_form: ReplyForm | None = None) 
             else None,
             "withdrawable": current is not None
             and current.status in (Status.UNVERIFIED, Status.PENDING, Status.NEEDS_INFO),
+            "correctable": current is not None and current.status in OPEN_STATUSES,
         },
     )
 
@@ -178,6 +183,49 @@ def reply(request: SignedInRequest, application_id: int) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect("members:status")
     messages.success(request, _("回答を送信しました。運営事務局があらためて確認します。"))
+    return redirect("members:status")
+
+
+def _correction_page(
+    request: SignedInRequest,
+    application: MembershipApplication,
+    form: CorrectionForm | None = None,
+    refused: str = "",
+) -> HttpResponse:
+    """The form, or (once the application is decided) why it can no longer be corrected."""
+    return render(
+        request,
+        "members/correct.html",
+        {"application": application, "form": None if refused else form, "refused": refused},
+    )
+
+
+@signed_in
+def correct(request: SignedInRequest, application_id: int) -> HttpResponse:
+    """The applicant corrects their answers while staff have not decided yet."""
+    if request.user.is_member:
+        return redirect("home")
+    application = access_application(request.user, application_id)
+    try:
+        check_correct_application(application, actor=request.user)
+    except ActionRefused as refused:
+        return _correction_page(request, application, refused=refused.message)
+    if request.method != "POST":
+        return _correction_page(request, application, CorrectionForm.for_application(application))
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _correction_page(request, application, form)
+    was_asked = application.status == Status.NEEDS_INFO
+    try:
+        changed = do_correct_application(application, form.cleaned_data, actor=request.user)
+    except ActionRefused as refused:
+        return _correction_page(request, application, refused=refused.message)
+    if not changed:
+        messages.info(request, _("変更された項目はありませんでした。"))
+    elif was_asked:
+        messages.success(request, _("申請内容を修正しました。運営事務局があらためて確認します。"))
+    else:
+        messages.success(request, _("申請内容を修正しました。"))
     return redirect("members:status")
 
 
@@ -227,7 +275,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def welcome(request: SignedInRequest) -> HttpResponse:
-    start, end = onboarding.next_orientation()
+    start, end = onboarding.next_briefing_time() or (None, None)
     return render(
         request,
         "members/welcome.html",

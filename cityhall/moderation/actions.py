@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from cityhall.accounts.actions import AccountError, do_suspend_user
 from cityhall.accounts.models import User
 from cityhall.audit.log import record
+from cityhall.core.mail import queue_email
 from cityhall.moderation.models import Case, Decision, Reason, Report
-from cityhall.notifications.mail import queue_email
 from cityhall.posts.actions import (
     do_delete_comment,
     do_delete_post,
@@ -55,7 +55,7 @@ def open_case_for(target: Post | Comment, *, lock: bool = False) -> Case | None:
     return cases.first()
 
 
-def existing_report(target: Post | Comment, reporter: Any) -> Report | None:
+def existing_report(target: Post | Comment, reporter: User) -> Report | None:
     """The member's report in the target's open case, if they already reported it."""
     return (
         Report.objects.filter(
@@ -85,15 +85,25 @@ def _open_case(target: Post | Comment) -> Case:
         return case
 
 
+def check_report(target: Post | Comment, *, actor: User) -> None:
+    """Raises PermissionDenied unless `actor` is a member who can read the live target: a
+    closed section's content exists only for its members, so nobody else may report it."""
+    if not actor.is_member:
+        raise PermissionDenied(_("報告できるのは会員だけです。"))
+    post_id = target.pk if isinstance(target, Post) else target.post_id
+    readable = Post.objects.visible_to(actor).filter(pk=post_id, deleted_at=None).exists()
+    if target.is_deleted or not readable:
+        raise PermissionDenied(_("この投稿やコメントは報告できません。"))
+
+
 @transaction.atomic
-def do_report(target: Post | Comment, *, reason: str, note: str, actor: Any) -> tuple[Report, bool]:
-    """Any member who can read the target (the caller fetched it with access_post or
-    access_comment), on someone else's content. Returns the report and whether it is new; a
-    second report on the same open case updates the first. New reports are rate-limited."""
-    if not getattr(actor, "is_member", False):
-        raise PermissionDenied
-    if target.is_deleted:
-        raise PermissionDenied
+def do_report(
+    target: Post | Comment, *, reason: str, note: str, actor: User
+) -> tuple[Report, bool]:
+    """Any member who can read the target, on someone else's content. Returns the report and
+    whether it is new; a second report on the same open case updates the first. New reports
+    are rate-limited."""
+    check_report(target, actor=actor)
     if target.author_id == actor.pk:
         raise ModerationError(_("ご自身の投稿やコメントは報告できません。"))
     if reason not in Reason.values:
@@ -138,14 +148,14 @@ def _mail_context(case: Case) -> dict[str, Any]:
     }
 
 
-def _hide(target: Post | Comment, actor: Any) -> None:
+def _hide(target: Post | Comment, actor: User) -> None:
     if isinstance(target, Post):
         do_delete_post(target, actor=actor)
     else:
         do_delete_comment(target, actor=actor)
 
 
-def _restore(target: Post | Comment, actor: Any) -> None:
+def _restore(target: Post | Comment, actor: User) -> None:
     if isinstance(target, Post):
         do_restore_post(target, actor=actor)
     else:
@@ -174,7 +184,7 @@ def do_decide(
     note: str,
     message: str = "",
     also_hide: bool = False,
-    actor: Any,
+    actor: User,
 ) -> Case:
     """Staff only. Resolves every open report on the case with one decision:
 
@@ -189,8 +199,8 @@ def do_decide(
     ModerationError. Audits `moderation.case.<decision>` (the posts and accounts actions add
     their own entries). Reporters are never named to the author.
     """
-    if not getattr(actor, "is_staff_member", False):
-        raise PermissionDenied
+    if not actor.is_staff_member:
+        raise PermissionDenied(_("報告への対応は運営事務局だけが行えます。"))
     note, message = note.strip(), message.strip()
     if decision not in Decision.values:
         raise ModerationError(_("対応を選んでください。"))

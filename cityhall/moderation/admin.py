@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cityhall.lib.admin_policy import LookOnlyAdmin, LookOnlyTabularInline
+from cityhall.core.admin_policy import LookOnlyAdmin, LookOnlyTabularInline
 from cityhall.moderation.models import Case, Report
 
 

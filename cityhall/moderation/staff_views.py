@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest, staff_only
-from cityhall.lib.markdown import render_markdown
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import staff_only
+from cityhall.core.markdown import render_markdown
 from cityhall.moderation.access import access_case
 from cityhall.moderation.actions import ModerationError, do_decide, snapshot_of
 from cityhall.moderation.forms import DecisionForm

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.moderation.actions import ModerationError, do_report, existing_report
 from cityhall.moderation.forms import ReportForm
 from cityhall.moderation.models import Case, Decision

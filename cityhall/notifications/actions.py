@@ -10,25 +10,28 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cityhall.accounts.models import User
+from cityhall.broadcasts.models import Episode
+from cityhall.core.mail import queue_email
 from cityhall.notifications import unread
 from cityhall.notifications.events import excerpt, target_url
-from cityhall.notifications.mail import queue_email
 from cityhall.notifications.models import Delivery, Frequency, Notification, Preference, SectionMute
 from cityhall.notifications.schedule import latest_slot, next_slot
-from cityhall.sections.models import Section
+from cityhall.posts.models import Post
+from cityhall.sections.models import Section, SectionMembership
 
 logger = logging.getLogger(__name__)
 DIGEST_ITEMS = 50
 
 
-def preference_of(user: Any) -> Preference:
+def preference_of(user: User) -> Preference:
     """The member's preferences; an unsaved row with the defaults when they never chose."""
     return Preference.objects.filter(user_id=user.pk).first() or Preference(user_id=user.pk)
 
 
 @transaction.atomic
-def do_mark_read(notification: Notification, *, actor: Any) -> Notification:
-    """The recipient only (the caller fetched it with access_notification)."""
+def do_mark_read(notification: Notification, *, actor: User) -> Notification:
+    """The recipient only (views fetch it with access_notification)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     if notification.read_at is None:
@@ -38,13 +41,18 @@ def do_mark_read(notification: Notification, *, actor: Any) -> Notification:
     return notification
 
 
-def do_mark_notifications_read(*, actor: Any, post: Any = None, episode: Any = None) -> int:
-    """The reader opened the post or the episode: what it notified them of is read. A member
+def do_mark_notifications_read(
+    *, actor: User, post: Post | None = None, episode: Episode | None = None
+) -> int:
+    """The reader opened the post or the episode: what it notified them of is read (their own
+    notifications only, so no further rule). A member
     with nothing unread (the bell's cached count) writes nothing: thousands open a live
     episode at once, and each UPDATE would queue for SQLite's write lock."""
     if not unread.unread_count(actor):
         return 0
-    target = {"post": post} if post is not None else {"episode": episode}
+    target: dict[str, Post | Episode | None] = (
+        {"post": post} if post is not None else {"episode": episode}
+    )
     count = Notification.objects.filter(recipient=actor, read_at=None, **target).update(
         read_at=timezone.now()
     )
@@ -53,9 +61,20 @@ def do_mark_notifications_read(*, actor: Any, post: Any = None, episode: Any = N
     return count
 
 
+def on_post_viewed(sender: Any, *, post: Post, user: User, **kwargs: Any) -> None:
+    """posts.signals.post_viewed."""
+    do_mark_notifications_read(actor=user, post=post)
+
+
+def on_episode_viewed(sender: Any, *, episode: Episode, user: User, **kwargs: Any) -> None:
+    """broadcasts.signals.episode_viewed."""
+    do_mark_notifications_read(actor=user, episode=episode)
+
+
 @transaction.atomic
-def do_mark_all_read(*, actor: Any) -> int:
-    """Any member, for their own notifications. Returns how many were unread."""
+def do_mark_all_read(*, actor: User) -> int:
+    """Any member, for their own notifications (no further rule: nobody else's are touched).
+    Returns how many were unread."""
     count = Notification.objects.filter(recipient=actor, read_at=None).update(
         read_at=timezone.now()
     )
@@ -70,7 +89,7 @@ def do_save_preferences(
     data: dict[str, Any],
     sections: list[Section],
     followed: set[int],
-    actor: Any,
+    actor: User,
 ) -> Preference:
     """The member themselves. `sections` are the member's active sections, `followed` the ids
     among them whose new posts they want to hear about. Moves the next digest to fit the new
@@ -81,7 +100,12 @@ def do_save_preferences(
         setattr(pref, field, value)
     pref.next_digest_at = next_slot(pref, timezone.now())
     pref.save()
-    ids = {section.pk for section in sections}
+    # Only sections the actor actively belongs to: whatever the caller passed.
+    ids = set(
+        SectionMembership.objects.filter(
+            user=actor, status=SectionMembership.Status.ACTIVE, section__in=sections
+        ).values_list("section_id", flat=True)
+    )
     SectionMute.objects.filter(user=actor, section_id__in=followed & ids).delete()
     muted = set(
         SectionMute.objects.filter(user=actor, section_id__in=ids).values_list(

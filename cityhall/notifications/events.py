@@ -1,7 +1,9 @@
-"""What happened in posts, turned into notifications. The posts actions call these inside
-their transaction, after the change is saved.
+"""What happened in posts, broadcasts and members, turned into notifications: every
+notification is created in this module. Those apps send their signals (posts.signals,
+broadcasts.signals, members.signals) inside their transaction, after the change is saved; the
+receivers at the end (connected in apps.py) call the functions here, in that same transaction.
 
-Rules for every event: nobody hears about their own action; only active members who may read
+Rules for every post event: nobody hears about their own action; only active members who may read
 the post hear anything (a closed section's post reaches its active members and staff only);
 each member gets at most one notification per event, and at most one per post or comment ever.
 When one event concerns someone twice (a mention inside a reply to their own post), the most
@@ -12,14 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cityhall.accounts.models import User
-from cityhall.lib.mentions import mentioned_ids
+from cityhall.broadcasts.models import Episode, ProgrammeFollow
+from cityhall.core.mail import queue_email
+from cityhall.core.mentions import mentioned_ids
 from cityhall.notifications import unread
-from cityhall.notifications.mail import queue_email
 from cityhall.notifications.models import (
     Delivery,
     Kind,
@@ -29,7 +31,7 @@ from cityhall.notifications.models import (
 )
 from cityhall.notifications.schedule import next_slot
 from cityhall.posts.models import Comment, Post
-from cityhall.sections.models import SectionMembership
+from cityhall.sections.models import SectionMembership, readers_condition
 
 EXCERPT_CHARS = 200
 
@@ -110,9 +112,8 @@ def _followers(section_id: int) -> list[int]:
     """Active members of the section who have not muted it."""
     muted = SectionMute.objects.filter(section_id=section_id).values("user_id")
     return list(
-        SectionMembership.objects.filter(
-            section_id=section_id, status=SectionMembership.Status.ACTIVE
-        )
+        SectionMembership.objects.active()
+        .filter(section_id=section_id)
         .exclude(user_id__in=muted)
         .values_list("user_id", flat=True)
     )
@@ -122,11 +123,8 @@ def _readers(post: Post, ids: list[int]) -> dict[int, User]:
     """Of these people, the active members who may read the post: the rule of
     PostQuerySet.visible_to, for many readers in one query."""
     users = User.objects.filter(pk__in=ids, status=User.Status.MEMBER, is_active=True)
-    if post.section is not None and post.section.is_closed:
-        members = SectionMembership.objects.filter(
-            section=post.section, status=SectionMembership.Status.ACTIVE
-        ).values("user_id")
-        users = users.filter(Q(role__in=[User.Role.STAFF, User.Role.ADMIN]) | Q(pk__in=members))
+    if post.section is not None:
+        users = users.filter(readers_condition(post.section))
     fields = ("pk", "email", "family_name", "given_name", "status", "role")
     return {user.pk: user for user in users.only(*fields)}
 
@@ -184,6 +182,40 @@ def _deliver(rows: list[Notification], now: datetime) -> None:
                 prefs[row.recipient_id] = pref
     Preference.objects.bulk_create(new_prefs, ignore_conflicts=True)
     Preference.objects.bulk_update(armed, ["next_digest_at"])
+
+
+# --- Broadcasts -----------------------------------------------------------------------------
+
+
+def episode_on_air(episode: Episode, at: datetime) -> list[Notification]:
+    """An episode went on air: each active member following its programme hears of it in the
+    bell, and by mail (broadcasts' own template) unless they chose the site only. The
+    broadcasts app sends this (broadcasts.signals.episode_on_air) once per episode, inside its
+    transaction."""
+    followers = [
+        follow.user
+        for follow in ProgrammeFollow.objects.filter(
+            programme=episode.programme, user__status=User.Status.MEMBER, user__is_active=True
+        ).select_related("user")
+    ]
+    if not followers:
+        return []
+    rows = [
+        Notification(recipient=user, kind=Kind.PROGRAMME_ON_AIR, episode=episode, created_at=at)
+        for user in followers
+    ]
+    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    prefs = Preference.objects.in_bulk([user.pk for user in followers])
+    for user in followers:
+        pref = prefs.get(user.pk) or Preference(user_id=user.pk)
+        if pref.delivery(Kind.PROGRAMME_ON_AIR) == Delivery.EMAIL:
+            queue_email(
+                user.email,
+                "broadcasts/email/on_air",
+                {"episode": episode, "programme": episode.programme, "user": user},
+            )
+    unread.forget(user.pk for user in followers)
+    return rows
 
 
 def target_url(notification: Notification) -> str:
@@ -245,6 +277,33 @@ def application_verified(application: Any) -> list[Notification]:
     _deliver(rows, now)
     unread.forget(row.recipient_id for row in rows)
     return rows
+
+
+# --- Receivers (connected in apps.py) -------------------------------------------------------
+
+
+def on_post_published(sender: Any, *, post: Post, **kwargs: Any) -> None:
+    post_published(post)
+
+
+def on_post_edited(sender: Any, *, post: Post, **kwargs: Any) -> None:
+    post_edited(post)
+
+
+def on_comment_posted(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
+    comment_posted(comment)
+
+
+def on_comment_edited(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
+    comment_edited(comment)
+
+
+def on_answer_accepted(sender: Any, *, post: Post, actor: Any, **kwargs: Any) -> None:
+    answer_accepted(post, actor=actor)
+
+
+def on_episode_on_air(sender: Any, *, episode: Episode, at: datetime, **kwargs: Any) -> None:
+    episode_on_air(episode, at)
 
 
 def on_application_verified(sender: Any, application: Any, **kwargs: Any) -> None:

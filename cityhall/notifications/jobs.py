@@ -2,8 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from cityhall.lib.periodic import periodic
-from cityhall.notifications import mail
+from cityhall.core.periodic import periodic
 from cityhall.notifications.actions import do_send_digests
 
 
@@ -11,9 +10,3 @@ from cityhall.notifications.actions import do_send_digests
 @periodic("notifications.send_digests", every=timedelta(minutes=5))
 def send_digests(now: datetime) -> int:
     return do_send_digests(now=now)
-
-
-# The outbox is the truth: whatever the worker lost, the clock hands on within a minute or two.
-@periodic("notifications.sweep_outbox", every=timedelta(minutes=1))
-def sweep_outbox(now: datetime) -> int:
-    return mail.sweep_outbox(now)

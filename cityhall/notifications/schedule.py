@@ -6,7 +6,7 @@ slot), even when they change the hour after today's digest went out.
 
 from datetime import date, datetime, time, timedelta
 
-from cityhall.lib.jst import JST
+from cityhall.core.jst import JST
 from cityhall.notifications.models import Frequency, Preference
 
 WEEKLY_WEEKDAY = 4  # Friday: the week's round-up before the weekend

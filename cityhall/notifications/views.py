@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.mentions import mention_token
 from cityhall.directory.queries import ORDERING, member_profiles, name_matches
-from cityhall.lib.mentions import mention_token
 from cityhall.notifications.access import access_notification
 from cityhall.notifications.actions import (
     do_mark_all_read,

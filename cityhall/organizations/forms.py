@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.text import compact
+from cityhall.core.text import compact
 from cityhall.organizations.models import Organization, check_digit
 
 EMPTY = {"id": "", "text": ""}

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.lib.text import compact, normalize, to_katakana
+from cityhall.core.text import compact, normalize, to_katakana
 
 
 def check_digit(first_five: str) -> int:

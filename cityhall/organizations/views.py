@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cityhall.accounts.gate import public
+from cityhall.core.gate import public
 from cityhall.organizations.models import Organization
 
 MAX_RESULTS = 20

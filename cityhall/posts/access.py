@@ -9,7 +9,8 @@ from typing import Any
 from django.http import Http404
 
 from cityhall.posts.models import Attachment, Comment, Post
-from cityhall.sections.access import active_membership
+from cityhall.sections.access import active_membership, reads_section
+from cityhall.sections.access import runs_section as runs_section  # staff, or the 課's officers
 from cityhall.sections.models import Section, SectionMembership
 
 
@@ -65,12 +66,12 @@ def section_membership(user: Any, section: Section | None) -> SectionMembership 
     return active_membership(user, section) if section is not None else None
 
 
-def runs_section(user: Any, section: Section | None) -> bool:
-    """Staff, or an active leader or deputy of the post's section (the lobby has only staff)."""
-    if user.is_staff_member:
-        return True
-    membership = section_membership(user, section)
-    return membership is not None and membership.runs_section
+def can_read_post(user: Any, post: Post) -> bool:
+    """PostQuerySet.visible_to for one post already fetched: members, except in closed
+    sections they are not an active member of; staff everywhere."""
+    if not getattr(user, "is_member", False):
+        return False
+    return post.section is None or reads_section(user, post.section)
 
 
 def can_post_in(user: Any, section: Section | None) -> bool:

@@ -14,10 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.core.submissions import once
-from cityhall.notifications import events
-from cityhall.posts import access, live
+from cityhall.posts import access, live, signals
 from cityhall.posts.models import (
     Attachment,
     Comment,
@@ -40,12 +40,19 @@ CASE_FIELDS = (
 EDITABLE_FIELDS = ("title", "body", *CASE_FIELDS)
 
 
-def _require_member(actor: Any) -> None:
-    if not getattr(actor, "is_member", False):
+def _require_member(actor: User) -> None:
+    if not actor.is_member:
         raise PermissionDenied
 
 
-def _attach(post: Post, files: Sequence[CleanUpload], actor: Any) -> None:
+def check_read_post(actor: User, post: Post) -> None:
+    """Acting on a post at all: a member who may read it (not a suspended author, nor someone
+    who has left its closed section). Deleted posts are each action's own business."""
+    if not access.can_read_post(actor, post):
+        raise PermissionDenied
+
+
+def _attach(post: Post, files: Sequence[CleanUpload], actor: User) -> None:
     """Store files already checked by uploads.clean_uploads, under generated names."""
     for upload in files:
         attachment = Attachment(
@@ -89,7 +96,7 @@ def do_create_post(
     data: dict[str, Any],
     attachments: Sequence[CleanUpload] = (),
     submission_key: uuid.UUID | None = None,
-    actor: Any,
+    actor: User,
 ) -> Post:
     """Members, into the lobby or a section they actively belong to (staff: anywhere).
     Announcements only by staff or the section's leaders and deputies. `attachments` are
@@ -114,7 +121,7 @@ def _create_post(
     kind: str,
     data: dict[str, Any],
     attachments: Sequence[CleanUpload],
-    actor: Any,
+    actor: User,
 ) -> Post:
     if section is not None and section.is_archived:
         raise ValidationError(_("この課はアーカイブされているため、投稿できません。"))
@@ -135,7 +142,7 @@ def _create_post(
         **fields,
     )
     _attach(post, attachments, actor)
-    events.post_published(post)
+    signals.post_published.send(sender=Post, post=post)
     return post
 
 
@@ -146,10 +153,11 @@ def do_edit_post(
     data: dict[str, Any],
     attachments: Sequence[CleanUpload] = (),
     remove: Sequence[Attachment] = (),
-    actor: Any,
+    actor: User,
 ) -> Post:
     """The author only. The previous title and body are kept as a PostRevision. Attachments
     in `remove` are deleted and checked files in `attachments` added (no revision for files)."""
+    check_read_post(actor, post)
     if post.author_id != actor.pk or post.is_deleted:
         raise PermissionDenied
     if attachments or remove:
@@ -170,14 +178,15 @@ def do_edit_post(
         setattr(post, f, values[f])
     post.edited_at = timezone.now()
     post.save(update_fields=[*changed, "edited_at"])
-    events.post_edited(post)
+    signals.post_edited.send(sender=Post, post=post)
     return post
 
 
 @transaction.atomic
-def do_delete_post(post: Post, *, actor: Any) -> Post:
+def do_delete_post(post: Post, *, actor: User) -> Post:
     """The author, the section's leader or deputy, or staff. Soft: staff can restore it.
     Emits posts.post.deleted when someone removes another member's post."""
+    check_read_post(actor, post)
     if not access.can_delete_post(actor, post):
         raise PermissionDenied
     if post.deleted_at is None:
@@ -193,7 +202,7 @@ def do_delete_post(post: Post, *, actor: Any) -> Post:
 
 
 @transaction.atomic
-def do_restore_post(post: Post, *, actor: Any) -> Post:
+def do_restore_post(post: Post, *, actor: User) -> Post:
     """Staff only. Emits posts.post.restored."""
     if not actor.is_staff_member:
         raise PermissionDenied
@@ -206,8 +215,9 @@ def do_restore_post(post: Post, *, actor: Any) -> Post:
 
 
 @transaction.atomic
-def do_pin_post(post: Post, *, pinned: bool, actor: Any) -> Post:
+def do_pin_post(post: Post, *, pinned: bool, actor: User) -> Post:
     """Staff, or the section's leader or deputy. Emits posts.post.pinned / unpinned."""
+    _require_member(actor)  # a suspended leader keeps an active membership row
     if not access.runs_section(actor, post.section) or post.is_deleted:
         raise PermissionDenied
     if post.is_pinned != pinned:
@@ -225,12 +235,12 @@ def do_add_comment(
     body: str,
     parent: Comment | None = None,
     submission_key: uuid.UUID | None = None,
-    actor: Any,
+    actor: User,
 ) -> Comment:
-    """Any member who can read the post (the caller fetched it with access_post). A reply
+    """Any member who can read the post. A reply
     answers a top-level comment: there is one level of replies only. The same
     `submission_key` again returns the comment it created the first time (core.submissions)."""
-    _require_member(actor)
+    check_read_post(actor, post)
     if post.is_deleted:
         raise PermissionDenied
     with once(actor, submission_key, Comment, post=post) as sent:
@@ -239,7 +249,7 @@ def do_add_comment(
         return sent.record(_add_comment(post, body=body, parent=parent, actor=actor))
 
 
-def _add_comment(post: Post, *, body: str, parent: Comment | None, actor: Any) -> Comment:
+def _add_comment(post: Post, *, body: str, parent: Comment | None, actor: User) -> Comment:
     if parent is not None:
         if parent.post_id != post.pk or parent.is_deleted:
             raise PermissionDenied
@@ -255,14 +265,15 @@ def _add_comment(post: Post, *, body: str, parent: Comment | None, actor: Any) -
     Post.objects.filter(pk=post.pk).update(
         last_activity_at=now, comment_count=F("comment_count") + 1
     )
-    events.comment_posted(comment)
+    signals.comment_posted.send(sender=Comment, comment=comment)
     return comment
 
 
 @transaction.atomic
-def do_edit_comment(comment: Comment, *, body: str, actor: Any) -> Comment:
+def do_edit_comment(comment: Comment, *, body: str, actor: User) -> Comment:
     """The comment's author only (leaders and staff delete instead). The previous text is kept
     as a CommentRevision, which anyone who can read the post can read."""
+    check_read_post(actor, comment.post)
     if comment.author_id != actor.pk or comment.is_deleted or comment.post.is_deleted:
         raise PermissionDenied
     if not body.strip():
@@ -273,14 +284,15 @@ def do_edit_comment(comment: Comment, *, body: str, actor: Any) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
-    events.comment_edited(comment)
+    signals.comment_edited.send(sender=Comment, comment=comment)
     return comment
 
 
 @transaction.atomic
-def do_delete_comment(comment: Comment, *, actor: Any) -> Comment:
+def do_delete_comment(comment: Comment, *, actor: User) -> Comment:
     """The author, the section's leader or deputy, or staff. Soft: the text disappears and a
     placeholder keeps the replies in place. Emits posts.comment.deleted for someone else's."""
+    check_read_post(actor, comment.post)
     if not access.can_delete_comment(actor, comment):
         raise PermissionDenied
     if comment.deleted_at is None:
@@ -298,7 +310,7 @@ def do_delete_comment(comment: Comment, *, actor: Any) -> Comment:
 
 
 @transaction.atomic
-def do_restore_comment(comment: Comment, *, actor: Any) -> Comment:
+def do_restore_comment(comment: Comment, *, actor: User) -> Comment:
     """Staff only (moderators bringing back a comment). Emits posts.comment.restored."""
     if not actor.is_staff_member:
         raise PermissionDenied
@@ -310,27 +322,34 @@ def do_restore_comment(comment: Comment, *, actor: Any) -> Comment:
 
 
 @transaction.atomic
-def do_accept_answer(post: Post, comment: Comment | None, *, actor: Any) -> Post:
+def do_accept_answer(post: Post, comment: Comment | None, *, actor: User) -> Post:
     """The question's author, or the section's leader or deputy, or staff. Marks the question
     solved with this comment as the answer (None unmarks it)."""
-    if not access.can_accept(actor, post):
+    check_read_post(actor, post)
+    if post.is_deleted or not access.can_accept(actor, post):
         raise PermissionDenied
     if comment is not None and (comment.post_id != post.pk or comment.is_deleted):
         raise PermissionDenied
     post.accepted_comment = comment
     post.save(update_fields=["accepted_comment"])
-    events.answer_accepted(post, actor=actor)
+    signals.answer_accepted.send(sender=Post, post=post, actor=actor)
     return post
 
 
 @transaction.atomic
 def do_toggle_reaction(
-    *, kind: str, post: Post | None = None, comment: Comment | None = None, actor: Any
+    *, kind: str, post: Post | None = None, comment: Comment | None = None, actor: User
 ) -> bool:
     """Any member who can read the target. Adds the reaction, or takes it back if it was
-    there; returns whether it is now on."""
-    _require_member(actor)
-    if kind not in Reaction.Kind.values or (post is None) == (comment is None):
+    there; returns whether it is now on. Not on a deleted post or comment."""
+    if post is not None and comment is None:
+        thread, gone = post, post.is_deleted
+    elif comment is not None and post is None:
+        thread, gone = comment.post, comment.is_deleted or comment.post.is_deleted
+    else:
+        raise PermissionDenied
+    check_read_post(actor, thread)
+    if gone or kind not in Reaction.Kind.values:
         raise PermissionDenied
     target: dict[str, Any] = {"post": post} if post is not None else {"comment": comment}
     existing = Reaction.objects.filter(user=actor, kind=kind, **target)

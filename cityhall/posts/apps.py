@@ -26,9 +26,17 @@ class PostsConfig(AppConfig):
     verbose_name = _("投稿")
 
     def ready(self) -> None:
+        from cityhall.posts import signals  # noqa: F401  # attachment files follow their rows
         from cityhall.posts.activity import section_activity
+        from cityhall.posts.feeds import latest_posts
         from cityhall.sections.health import register_activity
+        from cityhall.sections.panels import register_panel
 
         register_activity("posts", section_activity)
+        register_panel(
+            "posts",
+            lambda viewer, section, reads_posts: {
+                "latest_posts": latest_posts(section) if reads_posts else []
+            },
+        )
         register_introduction_step()
-        from cityhall.posts import signals  # noqa: F401  # attachment files follow their rows

@@ -3,8 +3,8 @@
 from django.http import Http404
 from django.http.response import HttpResponseBase
 
-from cityhall.accounts.gate import SignedInRequest
-from cityhall.lib.files import serve_file
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.files import serve_file
 from cityhall.posts.access import access_attachment
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityhall.accounts.gate import SignedInRequest
-from cityhall.lib.markdown import render_markdown
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.markdown import render_markdown
 from cityhall.posts import access
 from cityhall.posts.actions import do_edit_comment
 from cityhall.posts.forms import CommentForm

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityhall.sections.models import SectionMembership
+from cityhall.sections.models import readable_condition
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -25,12 +25,8 @@ class PostQuerySet(models.QuerySet["Post"]):
         sections they are not an active member of. Others read nothing."""
         if not getattr(user, "is_member", False):
             return self.none()
-        if user.is_staff_member:
-            return self
-        mine = SectionMembership.objects.filter(
-            user=user, status=SectionMembership.Status.ACTIVE
-        ).values("section_id")
-        return self.filter(Q(section=None) | Q(section__is_closed=False) | Q(section_id__in=mine))
+        sections = readable_condition(user, via="section__")
+        return self if sections is None else self.filter(Q(section=None) | sections)
 
     def for_list(self) -> "PostQuerySet":
         # Lists show titles only: leave the long texts in the database.

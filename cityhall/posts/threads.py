@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from cityhall.lib.markdown import render_markdown
+from cityhall.core.markdown import render_markdown
 from cityhall.posts.models import Comment, Post, Reaction
 
 Table = dict[tuple[str, int], dict[str, Any]]

@@ -2,7 +2,7 @@
 Content-Type the browser sent.
 
 Images (JPEG, PNG, WebP, GIF) are decoded and re-encoded as clean JPEGs without metadata by
-cityhall.lib.images, with a smaller thumbnail for the post page. PDFs are kept as sent, but only
+cityhall.core.images, with a smaller thumbnail for the post page. PDFs are kept as sent, but only
 when they start with the PDF signature and end with its end-of-file marker; they are always
 downloaded, never opened inside the site. Anything else (HTML, SVG, scripts renamed .png or
 .pdf) is refused. What the uploader called the file is cleaned and kept for display only: the
@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from cityhall.lib.images import clean_image
+from cityhall.core.images import clean_image
 
 IMAGE_SIDE = 1600  # enough to read a scanned notice on a phone or a laptop
 THUMBNAIL_SIDE = 480

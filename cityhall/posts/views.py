@@ -13,12 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
-from cityhall.feed.actions import do_mark_post_read
-from cityhall.lib.limits import attachments_limit, body_limit
-from cityhall.lib.markdown import render_markdown
-from cityhall.notifications.actions import do_mark_notifications_read
-from cityhall.posts import access
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.limits import attachments_limit, body_limit
+from cityhall.core.markdown import render_markdown
+from cityhall.posts import access, signals
 from cityhall.posts.actions import (
     do_accept_answer,
     do_add_comment,
@@ -166,8 +164,7 @@ def new(request: SignedInRequest) -> HttpResponse:
 def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     user = request.user
     post = access.access_post(user, post_id, include_deleted=True)
-    do_mark_post_read(post, actor=user)
-    do_mark_notifications_read(actor=user, post=post)
+    signals.post_viewed.send(sender=Post, post=post, user=user)
     return _post_page(request, post)
 
 

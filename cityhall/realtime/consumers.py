@@ -1,14 +1,14 @@
-"""WebSocket endpoints. Members only: anyone else is refused at connect."""
+"""The WebSocket base every live page builds on. Members only: anyone else is refused at
+connect, and a member's sockets close when their sessions end."""
 
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
-from django.http import Http404
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from cityhall.accounts.gate import second_factor_required
+from cityhall.core.gate import second_factor_required
 
 
 def user_group(user_id: int) -> str:
@@ -53,37 +53,3 @@ class PresenceConsumer(JsonWebsocketConsumer):
         """Sent by accounts actions when the member is suspended or signs out everywhere."""
         self.send_json({"type": "session_ended"})
         self.close(code=4401)
-
-
-class PostConsumer(PresenceConsumer):
-    """An open post page: told {"type": "new_comment", "id": …} when a comment is added, so it
-    fetches posts:comments_since (the text itself only ever travels over checked HTTP).
-    Refused like the post page: non-members, and anyone who may not read the post (a closed
-    section's outsiders, a deleted post). Closes, like presence, when the member's sessions end.
-    """
-
-    def connect(self) -> None:
-        # Imported here: accounts.actions imports this module, and posts must not load with it.
-        from cityhall.posts.access import access_post
-        from cityhall.posts.live import post_group
-
-        if not may_connect(self.scope):
-            self.close(code=4403)
-            return
-        user = self.scope["user"]
-        try:
-            post = access_post(user, self.scope["url_route"]["kwargs"]["post_id"])
-        except Http404:
-            self.close(code=4403)
-            return
-        self.groups_joined = [user_group(user.pk), post_group(post.pk)]
-        for group in self.groups_joined:
-            async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
-        self.accept()
-
-    def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
-
-    def comment_new(self, event: dict[str, Any]) -> None:
-        self.send_json({"type": "new_comment", "id": event["id"]})

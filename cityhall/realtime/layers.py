@@ -26,7 +26,7 @@ from channels_redis.utils import decode_hosts
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from cityhall.lib.breaker import PAUSE, breaker
+from cityhall.core.breaker import PAUSE, breaker
 
 CONNECT_TIMEOUT = 0.5  # seconds
 SEND_TIMEOUT = 1.0  # seconds for one publish, waiting for the connection included

@@ -22,6 +22,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from cityhall.realtime.layers import LocalChannelLayer
 
@@ -81,6 +82,12 @@ def group_send(group: str, event: dict[str, Any]) -> None:
         _run_on(loop, layer.group_send(group, event))
     except Exception:
         logger.warning("%s to %s dropped", event.get("type"), group, exc_info=True)
+
+
+def send_on_commit(group: str, event: dict[str, Any]) -> None:
+    """group_send once the current transaction commits (at once outside one), so pages never
+    hear of a write that was rolled back; nothing is sent for a rolled-back write."""
+    transaction.on_commit(lambda: group_send(group, event))
 
 
 def _run_on(loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:

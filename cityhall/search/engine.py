@@ -14,7 +14,7 @@ from typing import Any, overload
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least, Length, Replace
 
-from cityhall.lib.jst import JST
+from cityhall.core.jst import JST
 from cityhall.search import registry
 from cityhall.search.backends import has_tokens
 from cityhall.search.highlight import highlight, snippet

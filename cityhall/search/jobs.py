@@ -3,7 +3,7 @@ bulk_create, a failed indexing) is indexed within ten minutes."""
 
 from datetime import datetime, timedelta
 
-from cityhall.lib.periodic import periodic
+from cityhall.core.periodic import periodic
 from cityhall.search.index import catch_up
 
 

@@ -9,7 +9,7 @@ see it and as staff (and the member themself) see it.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from cityhall.posts.models import Comment, Post
 from cityhall.search.models import Audience, Document
 from cityhall.search.registry import Entry, Hit, SearchKind, register
 from cityhall.search.text import plain
-from cityhall.sections.models import Section, SectionMembership
+from cityhall.sections.models import Section, readable_condition
 
 
 def prefecture_id(organization: Organization | None) -> int | None:
@@ -36,19 +36,15 @@ def _author_organization(user: Any) -> Organization | None:
     return profile.organization if profile is not None else None
 
 
-def readable_sections(viewer: Any) -> QuerySet[Section, Any]:
-    mine = SectionMembership.objects.filter(
-        user_id=viewer.pk, status=SectionMembership.Status.ACTIVE
-    ).values("section_id")
-    return Section.objects.filter(Q(is_closed=False) | Q(pk__in=mine)).values("pk")
-
-
 def in_readable_sections(viewer: Any) -> Q:
+    """Documents in the lobby or in a section the viewer reads (Section.objects.readable_by);
+    nothing for non-members. Documents hold a plain section id, hence the subquery."""
     if not getattr(viewer, "is_member", False):
         return Q(pk__in=[])
-    if viewer.is_staff_member:
+    sections = readable_condition(viewer)
+    if sections is None:
         return Q()
-    return Q(section_id=None) | Q(section_id__in=readable_sections(viewer))
+    return Q(section_id=None) | Q(section_id__in=Section.objects.filter(sections).values("pk"))
 
 
 def _ids(documents: list[Document]) -> list[int]:

@@ -15,9 +15,9 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.jst import JST
 from cityhall.events.access import visible_events, visible_series
 from cityhall.events.models import Event, EventSeries
-from cityhall.lib.jst import JST
 from cityhall.search.index import refresh_quietly
 from cityhall.search.models import Document
 from cityhall.search.registry import Entry, Hit, SearchKind, register

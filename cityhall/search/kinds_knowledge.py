@@ -15,10 +15,10 @@ from django.db.models.signals import m2m_changed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.jst import JST
 from cityhall.events.access import visible_events
 from cityhall.knowledge.access import visible_entries, writes_any_faq
 from cityhall.knowledge.models import FaqEntry
-from cityhall.lib.jst import JST
 from cityhall.search.index import refresh_quietly
 from cityhall.search.models import Document
 from cityhall.search.registry import Entry, Hit, SearchKind, register

@@ -6,11 +6,11 @@ punctuation, control characters, a very long query) is tidied up, never refused 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from cityhall.core.text import nfkc
 from cityhall.search.text import fold, query_tokens, runs
 
 MAX_QUERY_CHARS = 200
@@ -57,7 +57,7 @@ class Query:
 def clean(raw: str) -> str:
     """The query without control or invisible characters, NFKC, spaces collapsed."""
     text = _CONTROL.sub("", raw or "")
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(nfkc(text).split())
 
 
 def _term(text: str) -> Term | None:

@@ -10,17 +10,13 @@ bigrams; the folded text, checked with a plain substring test, makes the match e
 import re
 import unicodedata
 
+from cityhall.core.text import HIRAGANA, fold_letters
+
 # Hyphens, dashes, minus signs and the half-width prolonged sound mark all fold to ー, so
 # "サーバー", "サ-バ-" and "ｻｰﾊﾞｰ" meet; wave dashes fold to 〜.
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\u30fc\uff70\ufe63\uff0d"
-_TABLE = str.maketrans(
-    {
-        **{chr(code): chr(code - 0x60) for code in range(0x30A1, 0x30F7)},  # katakana → hiragana
-        **{dash: "ー" for dash in DASHES},
-        "~": "〜",
-        "\u301c": "〜",
-    }
-)
+_MARKS = str.maketrans({**{dash: "ー" for dash in DASHES}, "~": "〜", "\u301c": "〜"})
+_TABLE: dict[int, int | str] = {**HIRAGANA, **_MARKS}
 _BLANKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 # A run is what lies between separators: letters (kanji, kana, latin…), digits and ー.
 _RUN = re.compile(r"[^\W_]+")
@@ -30,7 +26,7 @@ _SOUND_MARKS = {"\u3099", "\u309a"}
 def fold(text: str) -> str:
     """NFKC (full/half width), case-folded, katakana as hiragana, dashes as ー, each stretch
     of spaces and control characters as one space."""
-    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_TABLE)
+    text = fold_letters(text, casefold=True).translate(_MARKS)
     return _BLANKS.sub(" ", text).strip()
 
 

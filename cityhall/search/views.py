@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
-from cityhall.accounts.gate import SignedInRequest
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.search import engine
 from cityhall.search.forms import SearchForm
 from cityhall.search.query import clean, parse

@@ -29,25 +29,53 @@ def access_section(user: Any, slug_or_id: str | int) -> Section:
 def active_membership(user: Any, section: Section) -> SectionMembership | None:
     if not getattr(user, "pk", None):
         return None
-    return SectionMembership.objects.filter(
-        section=section, user=user, status=SectionMembership.Status.ACTIVE
-    ).first()
+    return SectionMembership.objects.of(user).active().filter(section=section).first()
 
 
 def can_read_posts(user: Any, section: Section, membership: SectionMembership | None) -> bool:
-    """Posts of a closed section are for its members (and staff, who moderate) only."""
+    """Posts of a closed section are for its members (and staff, who moderate) only: the rule
+    of `Section.objects.readable_by` for one section whose page the viewer already reached
+    (access_section turned away non-members)."""
     if user.is_staff_member:
         return True
     return not section.is_closed or (membership is not None and membership.is_active)
 
 
+def reads_section(user: Any, section: Section) -> bool:
+    """`can_read_posts`, fetching the membership only when it matters."""
+    if user.is_staff_member or not section.is_closed:
+        return can_read_posts(user, section, None)
+    return can_read_posts(user, section, active_membership(user, section))
+
+
 def can_run(user: Any, membership: SectionMembership | None) -> bool:
-    """Staff, or an active leader or deputy of the section: decides join requests."""
+    """Staff, or an active leader or deputy of the section: decides join requests. A suspended
+    leader keeps the membership row but not the say."""
+    if not getattr(user, "is_member", False):
+        return False
     return bool(user.is_staff_member) or (membership is not None and membership.runs_section)
 
 
+def runs_section(user: Any, section: Section | None) -> bool:
+    """`can_run`, fetching the membership only when it matters; the lobby (None) is run by
+    staff only."""
+    if user.is_staff_member or section is None:
+        return can_run(user, None)
+    return can_run(user, active_membership(user, section))
+
+
+def is_officer(user: Any, section: Section | None) -> bool:
+    """An active leader or deputy of the section. Staff are not officers: callers that let
+    staff in too say so themselves (or use `runs_section`)."""
+    if section is None or not getattr(user, "pk", None):
+        return False
+    return SectionMembership.objects.of(user).active().officers().filter(section=section).exists()
+
+
 def can_set_roles(user: Any, membership: SectionMembership | None) -> bool:
-    """Staff, or an active leader of the section."""
+    """Staff, or an active leader of the section (who is still a member of the community)."""
+    if not getattr(user, "is_member", False):
+        return False
     return bool(user.is_staff_member) or (
         membership is not None
         and membership.is_active

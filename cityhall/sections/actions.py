@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
-from cityhall.notifications.mail import queue_email
+from cityhall.core.mail import queue_email
 from cityhall.sections.access import can_run, can_set_roles
 from cityhall.sections.models import Section, SectionMembership
 
@@ -19,9 +20,15 @@ Status = SectionMembership.Status
 SECTION_FIELDS = ("name", "slug", "kind", "purpose", "joining_rule", "is_closed")
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: User) -> None:
     if not actor.is_staff_member:
-        raise PermissionDenied
+        raise PermissionDenied(_("課の作成や変更は運営事務局だけが行えます。"))
+
+
+def _require_member(actor: User) -> None:
+    # Suspended people keep their membership rows, but act in no section.
+    if not actor.is_member:
+        raise PermissionDenied(_("課への参加や退出は会員だけが行えます。"))
 
 
 def _save_cover(section: Section, cover: ContentFile | bool | None) -> list[str]:
@@ -39,7 +46,7 @@ def _save_cover(section: Section, cover: ContentFile | bool | None) -> list[str]
 
 @transaction.atomic
 def do_create_section(
-    *, data: dict[str, Any], cover: ContentFile | None = None, actor: Any
+    *, data: dict[str, Any], cover: ContentFile | None = None, actor: User
 ) -> Section:
     """Staff only. Emits sections.section.created."""
     _require_staff(actor)
@@ -56,7 +63,7 @@ def do_update_section(
     *,
     data: dict[str, Any],
     cover: ContentFile | bool | None = None,
-    actor: Any,
+    actor: User,
 ) -> Section:
     """Staff only. Emits sections.section.updated with the names of the changed fields."""
     _require_staff(actor)
@@ -71,7 +78,7 @@ def do_update_section(
 
 
 @transaction.atomic
-def do_archive_section(section: Section, *, actor: Any) -> Section:
+def do_archive_section(section: Section, *, actor: User) -> Section:
     """Staff only. Archived sections stay readable; nobody joins or leaves them any more."""
     _require_staff(actor)
     if section.archived_at is None:
@@ -87,11 +94,10 @@ def _refuse_if_archived(section: Section) -> None:
 
 
 @transaction.atomic
-def do_join_section(section: Section, *, actor: Any) -> SectionMembership:
+def do_join_section(section: Section, *, actor: User) -> SectionMembership:
     """Any member, for themself. An open section lets them in (sections.member.joined); one
     that needs approval records a request (sections.member.requested) and mails its leaders."""
-    if not actor.is_member:
-        raise PermissionDenied
+    _require_member(actor)
     _refuse_if_archived(section)
     existing = SectionMembership.objects.filter(section=section, user=actor).first()
     if existing is not None:
@@ -122,9 +128,10 @@ def do_join_section(section: Section, *, actor: Any) -> SectionMembership:
 
 
 @transaction.atomic
-def do_leave_section(section: Section, *, actor: Any) -> None:
+def do_leave_section(section: Section, *, actor: User) -> None:
     """A member leaves (or withdraws a pending request). The only leader must hand over first.
     Emits sections.member.left."""
+    _require_member(actor)
     _refuse_if_archived(section)
     membership = (
         SectionMembership.objects.select_for_update().filter(section=section, user=actor).first()
@@ -143,14 +150,16 @@ def do_leave_section(section: Section, *, actor: Any) -> None:
 
 @transaction.atomic
 def do_decide_membership(
-    membership: SectionMembership, *, approve: bool, actor: Any
+    membership: SectionMembership, *, approve: bool, actor: User
 ) -> SectionMembership | None:
     """Leaders and deputies of the section, or staff. Approving activates the membership
     (sections.member.approved); declining deletes the request (sections.member.declined).
     The applicant is told by mail either way."""
     section = membership.section
     if not can_run(actor, _own_membership(actor, section)):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("参加申請を判断できるのは、この課の課長・副課長と運営事務局だけです。")
+        )
     _refuse_if_archived(section)
     if membership.status != Status.PENDING:
         raise ValidationError(_("この参加申請はすでに処理されています。"))
@@ -172,14 +181,16 @@ def do_decide_membership(
 
 
 @transaction.atomic
-def do_set_section_role(section: Section, user: Any, *, role: str, actor: Any) -> SectionMembership:
+def do_set_section_role(
+    section: Section, user: User, *, role: str, actor: User
+) -> SectionMembership:
     """Staff, or a leader of the section. Staff may appoint anyone who is a member of the
     community (making them a section member if needed); leaders only people already in the
     section. Refuses to leave the section without a leader. Emits sections.member.role_changed."""
+    if not can_set_roles(actor, _own_membership(actor, section)):
+        raise PermissionDenied(_("役割を設定できるのは、この課の課長と運営事務局だけです。"))
     if role not in Role.values:
         raise ValidationError(_("役割を選んでください。"))
-    if not can_set_roles(actor, _own_membership(actor, section)):
-        raise PermissionDenied
     _refuse_if_archived(section)
     if not user.is_member:
         raise ValidationError(_("会員ではない人に役割は設定できません。"))
@@ -211,5 +222,5 @@ def do_set_section_role(section: Section, user: Any, *, role: str, actor: Any) -
     return membership
 
 
-def _own_membership(actor: Any, section: Section) -> SectionMembership | None:
+def _own_membership(actor: User, section: Section) -> SectionMembership | None:
     return SectionMembership.objects.filter(section=section, user=actor).first()

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core import figures
+from cityhall.members import onboarding
+
 
 class SectionsConfig(AppConfig):
     name = "cityhall.sections"
@@ -8,9 +11,7 @@ class SectionsConfig(AppConfig):
     verbose_name = _("課")
 
     def ready(self) -> None:
-        # Features that arrived before us leave hooks for the newcomer checklist and the figures.
-        from cityhall.insights import figures
-        from cityhall.members import onboarding
+        # The newcomer checklist and the headline figures take the section's items from here.
         from cityhall.sections.models import Section, SectionMembership
 
         onboarding.register(

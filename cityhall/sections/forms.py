@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.accounts.models import User
-from cityhall.lib.images import clean_form_image
+from cityhall.core.images import clean_form_image
 from cityhall.sections.models import Section, SectionMembership
 
 COVER_SIDE = 1200  # wider than a profile photo: shown across the section page
@@ -61,7 +61,7 @@ class RoleForm(forms.Form):
         user = User.objects.filter(email__iexact=email, status=User.Status.MEMBER).first()
         if user is None:
             raise ValidationError(_("このメールアドレスの会員が見つかりません。"))
-        return user  # type: ignore[return-value]
+        return user
 
 
 class MemberRoleForm(forms.Form):

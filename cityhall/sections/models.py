@@ -5,8 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cityhall.accounts.models import User
 
 
 def cover_path(instance: "Section", filename: str) -> str:
@@ -16,6 +19,20 @@ def cover_path(instance: "Section", filename: str) -> str:
 class SectionQuerySet(models.QuerySet["Section"]):
     def active(self) -> "SectionQuerySet":
         return self.filter(archived_at=None)
+
+    def readable_by(self, user: Any) -> "SectionQuerySet":
+        """Sections whose content (posts, comments, events, member list) `user` may read: the
+        one rule, stated in `readable_condition`."""
+        condition = readable_condition(user)
+        return self if condition is None else self.filter(condition)
+
+    def run_by(self, user: Any) -> "SectionQuerySet":
+        """Sections `user` runs: all of them for staff, for anyone else those they are an
+        active leader or deputy of (the rule of `SectionMembership.runs_section`)."""
+        if getattr(user, "is_staff_member", False):
+            return self
+        officers = SectionMembership.objects.of(user).active().officers()
+        return self.filter(pk__in=officers.values("section_id"))
 
 
 class Section(models.Model):
@@ -62,6 +79,22 @@ class Section(models.Model):
         return self.archived_at is not None
 
 
+class SectionMembershipQuerySet(models.QuerySet["SectionMembership"]):
+    def active(self) -> "SectionMembershipQuerySet":
+        """Memberships in force: a pending join request is not one."""
+        return self.filter(status=SectionMembership.Status.ACTIVE)
+
+    def officers(self) -> "SectionMembershipQuerySet":
+        """Leaders and deputies (課長・課長補佐), whatever the status: chain `active()` for
+        those who run the section."""
+        return self.filter(role__in=SectionMembership.OFFICER_ROLES)
+
+    def of(self, user: Any) -> "SectionMembershipQuerySet":
+        """The user's memberships; none for someone without an account."""
+        pk = getattr(user, "pk", None)
+        return self.filter(user_id=pk) if pk is not None else self.none()
+
+
 class SectionMembership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("メンバー")
@@ -71,6 +104,8 @@ class SectionMembership(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("承認待ち")
         ACTIVE = "active", _("参加中")
+
+    OFFICER_ROLES = (Role.LEADER, Role.DEPUTY)
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -87,6 +122,8 @@ class SectionMembership(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SectionMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("課のメンバー")
@@ -108,11 +145,37 @@ class SectionMembership(models.Model):
 
     @property
     def runs_section(self) -> bool:
-        """Leaders and deputies decide join requests."""
-        return self.is_active and self.role in {self.Role.LEADER, self.Role.DEPUTY}
+        """Active leaders and deputies run the section (decide join requests, moderate)."""
+        return self.is_active and self.role in self.OFFICER_ROLES
 
 
 def membership_of(user: Any, section: Section) -> SectionMembership | None:
+    """The user's membership of the section, active or pending."""
     if not getattr(user, "pk", None):
         return None
-    return SectionMembership.objects.filter(section=section, user=user).first()
+    return SectionMembership.objects.of(user).filter(section=section).first()
+
+
+def readable_condition(user: Any, *, via: str = "") -> Q | None:
+    """Who reads a section's content, as a condition on rows that reach Section through `via`
+    (e.g. "section__" from a post; rows without a section are the caller's to add): staff
+    read every section (None: no condition at all); other members open sections and closed
+    ones they are an active member of; anyone else none. The object-level twin is
+    `sections.access.can_read_posts`; `readers_condition` is the same rule seen from the
+    section."""
+    if not getattr(user, "is_member", False):
+        return Q(**{f"{via}pk__in": []})
+    if user.is_staff_member:
+        return None
+    mine = SectionMembership.objects.of(user).active().values("section_id")
+    return Q(**{f"{via}is_closed": False}) | Q(**{f"{via}pk__in": mine})
+
+
+def readers_condition(section: Section) -> Q:
+    """The rule of `readable_condition` for one section, as a condition on users: members, and
+    for a closed section only its active members and staff (in SQL, User.is_staff_member)."""
+    readers = Q(status=User.Status.MEMBER)
+    if section.is_closed:
+        members = SectionMembership.objects.active().filter(section=section).values("user_id")
+        readers &= Q(role__in=[User.Role.STAFF, User.Role.ADMIN]) | Q(pk__in=members)
+    return readers

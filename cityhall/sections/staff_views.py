@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest, staff_only
-from cityhall.lib.limits import body_limit, image_limit
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.gate import staff_only
+from cityhall.core.limits import body_limit, image_limit
 from cityhall.sections.access import access_section
 from cityhall.sections.actions import (
     do_archive_section,

@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityhall.accounts.gate import SignedInRequest
-from cityhall.events.sections import section_meetings
-from cityhall.lib.files import serve_file
-from cityhall.posts.feeds import latest_posts
+from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
+from cityhall.core.files import serve_file
 from cityhall.sections.access import (
     access_section,
     can_read_posts,
@@ -28,13 +27,14 @@ from cityhall.sections.actions import (
 )
 from cityhall.sections.forms import MemberRoleForm
 from cityhall.sections.models import Section, SectionMembership, membership_of
+from cityhall.sections.panels import panels_context
 
 Status = SectionMembership.Status
 Role = SectionMembership.Role
 MEMBERS_PER_PAGE = 48
 
 
-def _with_counts(sections, user):  # type: ignore[no-untyped-def]
+def _with_counts(sections: QuerySet[Section], user: User) -> QuerySet[Section]:
     """Active member counts and the viewer's own status, in the same query."""
     mine = SectionMembership.objects.filter(section=OuterRef("pk"), user=user)
     return sections.annotate(
@@ -89,7 +89,6 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
         "sections/detail.html",
         {
             "section": section,
-            "latest_posts": latest_posts(section) if reads_posts else [],
             "mine": mine,
             "leaders": [m for m in officers if m.role == Role.LEADER],
             "deputies": [m for m in officers if m.role == Role.DEPUTY],
@@ -102,8 +101,9 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
             # Posts of a closed section are for its members only.
             "reads_posts": reads_posts,
             "shows_members": shows_members,
-            "meetings": section_meetings(request.user, section),
             "query_string": "",
+            # Its latest posts and study sessions, from the posts and events apps.
+            **panels_context(request.user, section, reads_posts),
         },
     )
 

@@ -1,31 +1,37 @@
 """A member deletes their account: request, cancel by signing in, anonymisation by the clock."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cityhall import testing
-from cityhall.accounts.actions import AccountError
 from cityhall.accounts.deletion_actions import do_erase_due_accounts, do_request_account_deletion
 from cityhall.accounts.models import AccountDeletion, User, UserSession
 from cityhall.accounts.tests.helpers import link_in
 from cityhall.audit.models import AuditEntry
 from cityhall.events.models import Registration
 from cityhall.events.tests.conftest import make_event
+from cityhall.interface.models import DataExport
+from cityhall.interface.tests.helpers import requested_zip
 from cityhall.members.models import MembershipApplication, Profile
 from cityhall.posts.actions import do_add_comment, do_create_post
 from cityhall.posts.models import Comment, Post
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 DELETE = reverse("accounts:delete")
 START = timezone.now().replace(microsecond=0)
 
 
-def _login(client: Client, email: str) -> object:
+def _login(client: Client, email: str) -> "_MonkeyPatchedWSGIResponse":
     return client.post(
         reverse("accounts:login"), {"email": email, "password": testing.PASSWORD}, follow=True
     )
@@ -47,7 +53,7 @@ def _found(client: Client, name: str, query: str) -> str:
     return client.get(reverse(name), {"q": query}).content.decode()
 
 
-def _request(client: Client, **extra: object) -> object:
+def _request(client: Client, **extra: object) -> "_MonkeyPatchedWSGIResponse":
     with_password = {"password": testing.PASSWORD, **extra}
     return client.post(DELETE, with_password)
 
@@ -209,14 +215,19 @@ def test_a_forged_link_is_refused(as_user, member) -> None:
     assert not AccountDeletion.objects.exists()
 
 
-def test_an_export_in_progress_is_stopped(member) -> None:
-    """Exports are built in the request from live data and stored nowhere; the deletion ends
-    every session, so a download started from another device cannot continue afterwards."""
+def test_an_export_in_progress_is_stopped(
+    member, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """A download needs a session and the deletion ends every session, so an export asked for
+    on another device cannot be fetched afterwards without signing in, which cancels."""
+    settings.MEDIA_ROOT = tmp_path
     phone = testing.sign_in(Client(), member)
     laptop = testing.sign_in(Client(), member)
-    assert phone.get(reverse("accounts:export")).status_code == 200
+    download = requested_zip(phone, member, django_capture_on_commit_callbacks)
+    assert download.status_code == 200
     _request(laptop)
-    assert phone.get(reverse("accounts:export")).status_code == 302
+    url = reverse("export_data_download", args=[DataExport.objects.get(user=member).pk])
+    assert phone.get(url)["Location"].startswith(reverse("accounts:login"))
 
 
 def test_staff_delete_on_request_and_it_is_audited(member, staff) -> None:
@@ -246,5 +257,5 @@ def test_staff_cannot_delete_an_admin(staff, admin_user) -> None:
 
 
 def test_a_member_cannot_delete_someone_else(member, outsider) -> None:
-    with pytest.raises(AccountError):
+    with pytest.raises(PermissionDenied):
         do_request_account_deletion(outsider, delete_content=False, actor=member)

@@ -11,7 +11,7 @@ from cityhall import testing
 from cityhall.accounts.models import User, UserSession
 from cityhall.accounts.tests.helpers import link_in
 from cityhall.audit.models import AuditEntry
-from cityhall.notifications.models import OutboundEmail
+from cityhall.core.models import OutboundEmail
 
 RESET = "/accounts/password/reset/"
 NEW_PASSWORD = "a-brand-new-passphrase-42"

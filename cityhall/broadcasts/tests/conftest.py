@@ -6,7 +6,7 @@ from django.utils import timezone
 from cityhall.broadcasts.models import Episode, Programme
 
 
-def make_programme(title: str = "日曜写真部ラジオ", slug: str = "photo", **fields) -> Programme:  # type: ignore[no-untyped-def]
+def make_programme(title: str = "日曜写真部ラジオ", slug: str = "photo", **fields) -> Programme:
     fields.setdefault("description", "会員が撮った写真を紹介します。")
     fields.setdefault("slot_weekdays", "6")
     fields.setdefault("slot_start", time(10, 0))
@@ -15,7 +15,7 @@ def make_programme(title: str = "日曜写真部ラジオ", slug: str = "photo",
 
 def make_episode(
     programme: Programme, starts: datetime | None = None, minutes: int = 30, **fields
-) -> Episode:  # type: ignore[no-untyped-def]
+) -> Episode:
     starts = starts or timezone.now() - timedelta(minutes=5)
     fields.setdefault("title", "秋の紅葉特集")
     fields.setdefault("stream_url", "https://www.youtube.com/watch?v=abc123")
@@ -25,7 +25,7 @@ def make_episode(
 
 
 @pytest.fixture
-def programme(db, leader):  # type: ignore[no-untyped-def]
+def programme(db, leader):
     """A programme whose personality is the `leader` persona."""
     programme = make_programme()
     programme.personalities.add(leader)

@@ -42,7 +42,7 @@ def record_flv(folder: Path, *, sound: bool) -> Path:
     return path
 
 
-def ended_episode(programme) -> Episode:  # type: ignore[no-untyped-def]
+def ended_episode(programme) -> Episode:
     return make_episode(
         programme,
         starts=timezone.now() - timedelta(hours=2),

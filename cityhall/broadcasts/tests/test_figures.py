@@ -8,8 +8,8 @@ from cityhall.broadcasts.figures import programme_figures
 from cityhall.broadcasts.live import record_peak, save_peaks
 from cityhall.broadcasts.models import ArchivePlay, LiveComment
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
+from cityhall.core.jst import now_jst
 from cityhall.insights.tests.test_staff_dashboard import read_csv, tables
-from cityhall.lib.jst import now_jst
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from cityhall.audit.models import AuditEntry
 from cityhall.broadcasts.models import EpisodeMute, LiveComment
 from cityhall.broadcasts.tests.conftest import make_episode
-from cityhall.lib.jst import now_jst
+from cityhall.core.jst import now_jst
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

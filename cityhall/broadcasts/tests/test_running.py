@@ -8,13 +8,13 @@ from cityhall.broadcasts.actions import do_announce_live_episodes
 from cityhall.broadcasts.models import Episode, Programme, ProgrammeFollow
 from cityhall.broadcasts.players import player_embed
 from cityhall.broadcasts.tests.conftest import make_episode
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.jst import JST, now_jst
 from cityhall.notifications.models import Delivery, Notification, Preference
 
 pytestmark = pytest.mark.django_db
 
 
-def episode_data(**overrides):  # type: ignore[no-untyped-def]
+def episode_data(**overrides):
     day = (now_jst() + timedelta(days=3)).date()
     data = {
         "title": "ゲストに聞く防災の話",

@@ -51,7 +51,7 @@ class Fetched:
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -73,7 +73,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+def wait_until(check, seconds: float = 20.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         result = check()
@@ -103,6 +103,7 @@ def nginx(live_server, settings, tmp_path):
         ["nginx", "-c", str(config), "-p", str(config.parent), "-g", "daemon off;"],
         stderr=subprocess.PIPE,
     )
+    assert process.stderr is not None
 
     def listening() -> bool:
         try:
@@ -154,6 +155,7 @@ def test_a_broadcast_reaches_members_only_and_becomes_an_archive(nginx, live_ser
     assert get(f"{nginx['http']}/hls/{segment}").status == 401
     assert programme.stream_key not in fetched.text
 
+    assert streaming.stderr is not None
     assert streaming.wait(30) == 0, streaming.stderr.read().decode()
     episode.refresh_from_db()
     assert episode.stream_started_at is not None

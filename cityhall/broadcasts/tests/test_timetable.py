@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall.broadcasts.tests.conftest import make_episode, make_programme
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.jst import JST, now_jst
 
 pytestmark = pytest.mark.django_db
 

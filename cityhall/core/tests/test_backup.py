@@ -85,11 +85,18 @@ def sqlite_rows(path: str | Path) -> dict[str, list[tuple]]:
         database.close()
 
 
+def extracted(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
+    """The bytes of a regular file in the archive (extractfile gives None for anything else)."""
+    file = tar.extractfile(member)
+    assert file is not None, member
+    return file.read()
+
+
 def snapshot_from(archive: Path, into: Path) -> Path:
     """The database file inside an archive, unpacked for inspection."""
     with tarfile.open(archive) as tar:
         (member,) = [m for m in tar.getmembers() if m.name.startswith("database/")]
-        into.write_bytes(tar.extractfile(member).read())
+        into.write_bytes(extracted(tar, member))
     return into
 
 
@@ -241,7 +248,7 @@ def test_it_refuses_an_archive_whose_file_differs_from_the_manifest(archive, tar
     altered = tmp_path / "altered.tar"
     with tarfile.open(archive) as source, tarfile.open(altered, "w") as copy:
         for member in source.getmembers():
-            data = source.extractfile(member).read()
+            data = extracted(source, member)
             if member.name.endswith("bousai.jpg"):
                 data = data[:-1] + b"!"
             copy.addfile(member, io.BytesIO(data))
@@ -304,14 +311,29 @@ def test_it_keeps_the_secret_key_out_of_the_archive(db, tmp_path, settings):
     with tarfile.open(archive) as tar:
         assert "media/secret_key" not in tar.getnames()
         assert "media/photo.jpg" in tar.getnames()
-        manifest = json.loads(tar.extractfile("manifest.json").read())
+        manifest = json.loads(extracted(tar, "manifest.json"))
     expected = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:8]
     assert manifest["secret_key_fingerprint"] == expected
 
 
+def test_it_leaves_members_data_exports_out_of_the_archive(db, tmp_path, settings):
+    # An export is a short-lived copy of one member's data; a backup must not keep it.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "exports").mkdir(parents=True)
+    (tmp_path / "media" / "exports" / "abc.zip").write_bytes(b"zip")
+    (tmp_path / "media" / "photo.jpg").write_bytes(b"photo")
+
+    archive = backup(tmp_path / "backups")
+
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert "media/photo.jpg" in names
+    assert not any(name.startswith("media/exports") for name in names)
+
+
 def test_it_warns_when_the_running_secret_key_differs(archive, settings):
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())
+        manifest = json.loads(extracted(tar, "manifest.json"))
     said: list[str] = []
     warnings: list[str] = []
     warn_about_secret_key(manifest, say=said.append, warn=warnings.append)
@@ -326,7 +348,7 @@ def test_it_warns_when_the_running_secret_key_differs(archive, settings):
 
 def test_it_describes_what_it_packed_in_the_manifest(archive, media):
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())
+        manifest = json.loads(extracted(tar, "manifest.json"))
         names = tar.getnames()
     assert manifest["database"]["engine"] == ("sqlite" if ON_SQLITE else "postgresql")
     assert manifest["migrations"]["posts"].startswith("0")
@@ -400,4 +422,9 @@ def pg_row_counts(name: str, server: dict) -> dict[str, int]:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
             )
         ]
-        return {t: database.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        counts = {}
+        for table in tables:
+            row = database.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+            assert row is not None  # count(*) always answers one row
+            counts[table] = row[0]
+        return counts

@@ -23,7 +23,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(check, seconds: float):  # type: ignore[no-untyped-def]
+def wait_until(check, seconds: float):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if result := check():
@@ -138,7 +138,7 @@ def test_the_worker_waits_out_a_database_outage(monkeypatch):
 
     calls = []
 
-    def run(self):  # type: ignore[no-untyped-def]
+    def run(self):
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("server closed the connection unexpectedly")

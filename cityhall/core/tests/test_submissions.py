@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cityhall.core.actions import do_forget_submissions
 from cityhall.core.models import Submission
+from cityhall.core.periodic import JOBS
 from cityhall.core.submissions import (
     INVALID,
     SubmissionKeyField,
@@ -18,7 +19,6 @@ from cityhall.core.submissions import (
     once,
     parse_key,
 )
-from cityhall.lib.periodic import JOBS
 from cityhall.posts.models import Comment, Post
 from cityhall.posts.tests.conftest import make_post
 

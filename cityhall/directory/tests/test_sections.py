@@ -12,11 +12,11 @@ from cityhall.sections.models import Section, SectionMembership
 URL = reverse("directory:search")
 
 
-def _section(name: str, slug: str, **fields) -> Section:  # type: ignore[no-untyped-def]
+def _section(name: str, slug: str, **fields) -> Section:
     return Section.objects.create(name=name, slug=slug, kind="work", purpose="目的", **fields)
 
 
-def _join(section: Section, user, status: str = "active") -> None:  # type: ignore[no-untyped-def]
+def _join(section: Section, user, status: str = "active") -> None:
     SectionMembership.objects.create(section=section, user=user, status=status)
 
 

@@ -38,7 +38,7 @@ def make_series(**fields: Any) -> EventSeries:
 
 
 @pytest.fixture
-def section(db, leader):  # type: ignore[no-untyped-def]
+def section(db, leader):
     """An open section led by the `leader` persona."""
     section = make_section()
     join(section, leader, role="leader")
@@ -46,12 +46,12 @@ def section(db, leader):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def closed_section(db, leader):  # type: ignore[no-untyped-def]
+def closed_section(db, leader):
     section = make_section("人事の相談室", "jinji", is_closed=True, joining_rule="approval")
     join(section, leader, role="leader")
     return section
 
 
 @pytest.fixture
-def event(db):  # type: ignore[no-untyped-def]
+def event(db):
     return make_event(capacity=3)

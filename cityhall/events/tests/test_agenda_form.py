@@ -8,7 +8,7 @@ from django.urls import reverse
 from cityhall.events.models import AgendaItem
 
 
-def agenda_url(event):  # type: ignore[no-untyped-def]
+def agenda_url(event):
     return reverse("events:agenda", args=[event.pk])
 
 

@@ -6,10 +6,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
+from cityhall.core.jst import JST
 from cityhall.events.briefing import BRIEFING_SLUG, briefing_attended, next_briefing
 from cityhall.events.jobs import generate_all_sessions
 from cityhall.events.models import Event, EventSeries
-from cityhall.lib.jst import JST
 from cityhall.members.onboarding import checklist_for
 
 
@@ -42,6 +42,7 @@ def test_it_moves_a_briefing_that_started_on_its_migration_day_to_the_fixed_frid
 def test_it_offers_the_next_briefing_on_the_newcomer_checklist(as_user, member):
     generate_all_sessions(datetime.now(JST))
     session = next_briefing()
+    assert session is not None
     assert session.starts_at.astimezone(JST).weekday() == 4
     row = next(r for r in checklist_for(member) if r.key == "orientation")
     assert "説明会に参加" in row.title

@@ -8,11 +8,11 @@ from cityhall.events.models import Attendance, Registration
 from cityhall.events.tests.conftest import make_event
 
 
-def page(client, event) -> str:  # type: ignore[no-untyped-def]
+def page(client, event) -> str:
     return client.get(reverse("events:detail", args=[event.pk])).content.decode()
 
 
-def register(event, user, position=1):  # type: ignore[no-untyped-def]
+def register(event, user, position=1):
     return Registration.objects.create(
         event=event, user=user, status="confirmed", position=position
     )

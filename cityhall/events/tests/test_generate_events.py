@@ -19,7 +19,7 @@ def generate(**options: object) -> str:
 
 
 @pytest.fixture
-def community(db):  # type: ignore[no-untyped-def]
+def community(db):
     call_command("generate_members", members=80, force=True, stdout=StringIO())
 
 

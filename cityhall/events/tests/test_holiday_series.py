@@ -7,24 +7,24 @@ from datetime import date, datetime, time
 import time_machine
 from django.urls import reverse
 
+from cityhall.core.jst import JST
 from cityhall.events.briefing import briefing_series
 from cityhall.events.models import Event, EventSeries
 from cityhall.events.recurrence import generate_sessions
 from cityhall.events.tests.conftest import make_series
 from cityhall.events.tests.test_hosting import series_form
-from cityhall.lib.jst import JST
 
 DECEMBER = datetime(2026, 12, 7, 9, 0, tzinfo=JST)  # a Monday; 2027-01-01 is a Friday
 NEW_YEARS_DAY = date(2027, 1, 1)
 
 
-def fridays(**fields):  # type: ignore[no-untyped-def]
+def fridays(**fields):
     return make_series(
         slug="friday", weekday=4, start_time=time(21, 0), starts_on=date(2026, 12, 1), **fields
     )
 
 
-def session_dates(series: EventSeries) -> list[date]:
+def session_dates(series: EventSeries) -> list[date | None]:
     return list(
         Event.objects.filter(series=series)
         .order_by("starts_at")

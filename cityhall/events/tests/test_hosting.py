@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityhall.audit.models import AuditEntry
+from cityhall.core.jst import JST
 from cityhall.events.models import Event, EventHost, EventSeries, Registration, RegistrationQuestion
 from cityhall.events.tests.conftest import make_event, make_series
-from cityhall.lib.jst import JST
 
 
 def series_form(**overrides):
@@ -152,6 +152,7 @@ def test_it_reschedules_future_sessions_nobody_registered_for(as_user, staff, me
     as_user(staff).post(reverse("events:series_new"), series_form())
     series = EventSeries.objects.get(slug="madoguchi")
     kept = Event.objects.filter(series=series).order_by("starts_at").first()
+    assert kept is not None
     registered(kept, member)
     change = {"weekday": "4"} if field == "weekday" else {"start_time": "21:30"}
     as_user(staff).post(reverse("events:series_edit", args=[series.slug]), series_form(**change))

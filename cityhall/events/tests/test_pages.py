@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.http.response import HttpResponseRedirectBase
 from django.urls import reverse
 
 from cityhall import testing
@@ -79,4 +80,6 @@ def test_it_renders_the_description_as_safe_markdown(as_user, member):
 def test_it_keeps_everything_from_people_who_are_not_members(client, applicant, event):
     detail = reverse("events:detail", args=[event.pk])
     assert client.get(detail).url.startswith(reverse("accounts:login"))
-    assert testing.sign_in(client, applicant).get(detail).url == reverse("members:status")
+    response = testing.sign_in(client, applicant).get(detail)
+    assert isinstance(response, HttpResponseRedirectBase)
+    assert response.url == reverse("members:status")

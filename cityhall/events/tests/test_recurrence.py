@@ -1,11 +1,11 @@
 from datetime import date, datetime, time, timedelta
 
+from cityhall.core.jst import JST
 from cityhall.events.holidays import holiday_name
 from cityhall.events.jobs import generate_all_sessions
 from cityhall.events.models import Event
 from cityhall.events.recurrence import generate_sessions, next_occurrence, occurrence_dates
 from cityhall.events.tests.conftest import make_series
-from cityhall.lib.jst import JST
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=JST)  # a Monday
 
@@ -46,6 +46,7 @@ def test_it_generates_sessions_eight_weeks_ahead_in_japan_time_once(db):
     created = generate_sessions(series, now=NOW)
     assert len(created) == 8
     first = Event.objects.filter(series=series).order_by("starts_at").first()
+    assert first is not None
     assert first.starts_at == datetime(2026, 11, 8, 21, 0, tzinfo=JST)
     assert first.ends_at - first.starts_at == timedelta(hours=1)
     assert (first.capacity, first.venue_url) == (100, "https://zoom.example.jp/j/1")
@@ -57,6 +58,7 @@ def test_it_never_regenerates_a_moved_or_cancelled_session(db):
     series = make_series()
     generate_sessions(series, now=NOW)
     first = Event.objects.filter(series=series).order_by("starts_at").first()
+    assert first is not None
     first.starts_at += timedelta(days=1)
     first.ends_at += timedelta(days=1)
     first.save()

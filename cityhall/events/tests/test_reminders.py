@@ -17,7 +17,7 @@ def confirmed(event, user, ago=timedelta(days=5)) -> Registration:
 
 
 def subjects() -> list[str]:
-    return [m.subject for m in mail.outbox]
+    return [str(m.subject) for m in mail.outbox]
 
 
 def test_it_sends_the_day_before_and_hour_before_reminders_once_each(

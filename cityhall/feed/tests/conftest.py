@@ -40,7 +40,7 @@ def comment_on(post: Post, author: Any, when: datetime | None = None) -> Comment
 
 
 @pytest.fixture
-def long_ago(db, member, leader, outsider, staff):  # type: ignore[no-untyped-def]
+def long_ago(db, member, leader, outsider, staff):
     """The personas became members a year ago: nothing recent is older than their joining."""
     from cityhall.accounts.models import User
 
@@ -52,14 +52,14 @@ def long_ago(db, member, leader, outsider, staff):  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def section(db, leader):  # type: ignore[no-untyped-def]
+def section(db, leader):
     section = make_section("防災課", "bousai")
     join(section, leader, role="leader")
     return section
 
 
 @pytest.fixture
-def closed_section(db, leader):  # type: ignore[no-untyped-def]
+def closed_section(db, leader):
     section = make_section("人事の相談室", "jinji", is_closed=True, joining_rule="approval")
     join(section, leader, role="leader")
     return section

@@ -14,11 +14,11 @@ from cityhall.posts.models import Post
 URL = reverse("feed:feed")
 
 
-def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(response) -> list[str]:
     return [post.title for post in response.context["feed"].posts]
 
 
-def pinned(response) -> list[str]:  # type: ignore[no-untyped-def]
+def pinned(response) -> list[str]:
     return [post.title for post in response.context["feed"].pinned]
 
 
@@ -143,7 +143,7 @@ def test_the_start_page_links_to_the_next_page_of_the_feed(as_user, member, lead
     assert f'href="{URL}?before=' in response.content.decode()
 
 
-def _fill(member, leader, sections, count):  # type: ignore[no-untyped-def]
+def _fill(member, leader, sections, count):
     """Posts in every state the markers know: read before the watermark, commented on since,
     opened since, and new."""
     posts = []

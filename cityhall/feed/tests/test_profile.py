@@ -10,20 +10,20 @@ from cityhall.feed.queries import PER_PAGE
 from cityhall.feed.tests.conftest import join, make_post, make_section
 
 
-def profile(user) -> str:  # type: ignore[no-untyped-def]
+def profile(user) -> str:
     return reverse("profiles:detail", args=[user.pk])
 
 
-def all_posts(user) -> str:  # type: ignore[no-untyped-def]
+def all_posts(user) -> str:
     return reverse("feed:member_posts", args=[user.pk])
 
 
-def section_names(response) -> list[str]:  # type: ignore[no-untyped-def]
+def section_names(response) -> list[str]:
     return [m.section.name for m in response.context["member_sections"]]
 
 
 @pytest.fixture
-def busy(db, outsider, section, closed_section):  # type: ignore[no-untyped-def]
+def busy(db, outsider, section, closed_section):
     """The outsider belongs to an open section, a closed one, and (pending) a third."""
     join(section, outsider, role="deputy")
     join(closed_section, outsider)

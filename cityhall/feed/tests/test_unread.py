@@ -1,24 +1,26 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cityhall.core.periodic import JOBS
 from cityhall.feed.actions import do_mark_all_read, do_mark_post_read, do_prune_reads
 from cityhall.feed.models import PostRead, ReadMark
 from cityhall.feed.queries import feed_page
 from cityhall.feed.reads import HORIZON
 from cityhall.feed.tests.conftest import comment_on, make_post
-from cityhall.lib.periodic import JOBS
 from cityhall.posts.models import Post
 
 URL = reverse("feed:feed")
 pytestmark = pytest.mark.usefixtures("long_ago")
 
 
-def markers(user) -> dict[str, tuple[bool, int]]:  # type: ignore[no-untyped-def]
+def markers(user) -> dict[str, tuple[bool, int]]:
     page = feed_page(user)
-    return {p.title: (p.is_new, p.new_comments) for p in page.pinned + page.posts}
+    posts: list[Any] = page.pinned + page.posts  # mark_unread sets is_new and new_comments
+    return {p.title: (p.is_new, p.new_comments) for p in posts}
 
 
 def test_a_post_is_new_until_the_member_opens_it(as_user, member, leader):

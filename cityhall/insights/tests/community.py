@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from cityhall import testing
 from cityhall.accounts.models import User
-from cityhall.lib.jst import JST
+from cityhall.core.jst import JST
 from cityhall.members.models import MembershipApplication
 from cityhall.organizations.models import Organization
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import formats
 
-from cityhall.insights import figures
+from cityhall.core import figures
+from cityhall.events.briefing import next_briefing_time
 from cityhall.insights.tests import community
-from cityhall.members.onboarding import next_orientation
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,9 @@ def test_it_promises_and_explains_how_to_join(client):
 
 
 def test_it_shows_the_next_orientation(client):
-    start, end = next_orientation()
+    times = next_briefing_time()
+    assert times is not None
+    start, end = times
     html = client.get(HOME).content.decode()
     assert "次回の説明会" in html
     assert formats.date_format(start, "Y年n月j日") in html

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from cityhall import testing
 from cityhall.accounts.models import User
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.jst import JST, now_jst
 from cityhall.members.models import MembershipApplication
 from cityhall.organizations.models import Organization
 
@@ -38,7 +38,10 @@ def apply(user, status, *, days_ago, verified_after=1, decided_after=None):
     application = testing.make_application(user, status=status)
     submitted = now_jst() - timedelta(days=days_ago)
     verified = submitted + timedelta(hours=verified_after) if verified_after is not None else None
-    decided = verified + timedelta(hours=decided_after) if decided_after is not None else None
+    decided = None
+    if decided_after is not None:
+        assert verified is not None, "a decision comes after the verification"
+        decided = verified + timedelta(hours=decided_after)
     MembershipApplication.objects.filter(pk=application.pk).update(
         submitted_at=submitted, verified_at=verified, decided_at=decided
     )

@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
+from cityhall.core.jst import now_jst
 from cityhall.knowledge.actions import do_create_faq
 from cityhall.knowledge.models import FaqEntry
-from cityhall.lib.jst import now_jst
 from cityhall.members.models import Duty
 from cityhall.sections.models import Section, SectionMembership
 
@@ -50,7 +50,7 @@ def form_data(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def writer(leader):  # type: ignore[no-untyped-def]
+def writer(leader):
     """The `leader` persona, leading a section: may write FAQ entries."""
     section = Section.objects.create(
         name="ワクチン接種課", slug="vaccine", kind=Section.Kind.WORK, purpose="情報交換"
@@ -62,5 +62,5 @@ def writer(leader):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def vaccination(db):  # type: ignore[no-untyped-def]
+def vaccination(db):
     return Duty.objects.get_or_create(name="予防接種", defaults={"kana": "ヨボウセッシュ"})[0]

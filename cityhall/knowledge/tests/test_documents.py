@@ -1,9 +1,11 @@
 import io
 from datetime import date
+from typing import cast
 
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from cityhall.knowledge.tests.conftest import days_ago, make_entry
 
@@ -11,7 +13,9 @@ from cityhall.knowledge.tests.conftest import days_ago, make_entry
 def _fonts(reader: PdfReader) -> list[dict]:
     fonts = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        # A page's resources and their fonts are dictionaries; the stubs say PdfObject.
+        resources = cast(DictionaryObject, page["/Resources"])
+        for font in cast(DictionaryObject, resources["/Font"]).values():
             fonts.append(font.get_object())
     return fonts
 

@@ -28,7 +28,7 @@ def make_session(number: int, series: EventSeries | None = None, **fields) -> Ev
 
 
 @pytest.fixture
-def series(db):  # type: ignore[no-untyped-def]
+def series(db):
     return EventSeries.objects.create(
         slug="vaccine", title="ワクチン接種 情報交換会", organizer=Organizer.STAFF,
         frequency="weekly", weekday=6, start_time=time(21), starts_on=days_ago(100),
@@ -36,7 +36,7 @@ def series(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def host(member, series):  # type: ignore[no-untyped-def]
+def host(member, series):
     """The `member` persona, host of the first session only."""
     session = make_session(1, series)
     EventHost.objects.create(event=session, user=member)

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from cityhall.lib.text import compact
+from cityhall.core.text import compact
 
 
 def email_key(email):

@@ -14,7 +14,7 @@ from cityhall.search.models import Audience, Document
 migration = importlib.import_module("cityhall.members.migrations.0007_application_answers_private")
 
 
-def copied_profile(user, **profile):  # type: ignore[no-untyped-def]
+def copied_profile(user, **profile):
     testing.make_application(
         user, status="approved", introduction="審査用の自己紹介です。", interests="防災課"
     )

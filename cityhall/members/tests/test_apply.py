@@ -13,13 +13,13 @@ from django.utils import timezone
 from cityhall import testing
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.core.models import OutboundEmail
 from cityhall.members.models import MembershipApplication
 from cityhall.members.tests.joining_helpers import (
     BROKEN_MAIL,
     some_duties,
     survey,
 )
-from cityhall.notifications.models import OutboundEmail
 
 APPLY = reverse("members:apply")
 

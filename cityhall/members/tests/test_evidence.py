@@ -93,6 +93,7 @@ def test_it_cannot_tell_for_national_bodies(db):
     from cityhall.organizations.models import Organization
 
     ministry = Organization.objects.filter(kind=Organization.Kind.NATIONAL).first()
+    assert ministry is not None
     assert evidence.domain_matches_organization("mhlw.go.jp", ministry) is None
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cityhall.accounts.models import User
-from cityhall.lib.text import is_kana
+from cityhall.core.text import is_kana
 from cityhall.members.models import MembershipApplication, Profile
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.core.models import OutboundEmail
 from cityhall.members.management import demo_data
 from cityhall.members.models import MembershipApplication, Profile
-from cityhall.notifications.models import OutboundEmail
 
 LOGINS = [
     "staff@demo.cityhall.jp",
@@ -90,6 +90,7 @@ def test_it_spreads_members_over_many_places_and_duties(db, debug):
     assert members.values("organization__prefecture").distinct().count() >= 25
     assert members.filter(duties__isnull=False).distinct().count() >= 100
     person = members.exclude(bio="").select_related("user").first()
+    assert person is not None
     assert person.user.family_name_kana and person.department
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from cityhall import testing
 from cityhall.audit.models import AuditEntry
-from cityhall.lib.tests.test_images import gps_exif, image_bytes
+from cityhall.core.tests.test_images import gps_exif, image_bytes
 from cityhall.members.models import OPTIONAL_PROFILE_FIELDS, Duty, Visibility
 
 EDIT = reverse("profiles:edit")

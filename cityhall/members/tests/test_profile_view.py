@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from cityhall.lib.tests.test_images import image_bytes
+from cityhall.core.tests.test_images import image_bytes
 from cityhall.members.models import Visibility
 
 

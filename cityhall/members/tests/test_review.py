@@ -13,12 +13,12 @@ from django.utils import timezone
 from cityhall import testing
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
+from cityhall.core.models import OutboundEmail
 from cityhall.members.models import MembershipApplication
 from cityhall.members.tests.joining_helpers import (
     BROKEN_MAIL,
     pending_application,
 )
-from cityhall.notifications.models import OutboundEmail
 
 Status = MembershipApplication.Status
 LIST = reverse("staff_applications:list")
@@ -107,6 +107,7 @@ def test_it_filters_by_prefecture_and_searches(reviewer, db):
     )
     pending_application(family_name="猿払", given_name="二郎", email="jiro@example.jp")
     kanagawa = yokohama.prefecture
+    assert kanagawa is not None
     assert names(reviewer.get(LIST, {"prefecture": kanagawa.pk})) == ["横浜"]
     for query in ("横浜 一郎", "横浜一郎", "よこはま", "ichiro@", "横浜市", "猿払村 二郎"):
         expected = ["猿払"] if "二郎" in query else ["横浜"]

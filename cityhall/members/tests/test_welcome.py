@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cityhall.lib.jst import JST
+from cityhall.core.jst import JST
 from cityhall.members import onboarding
-from cityhall.members.onboarding import ChecklistItem, checklist_for, next_orientation
+from cityhall.members.onboarding import ChecklistItem, checklist_for, next_briefing_time
 
 WELCOME = reverse("members:welcome")
 
@@ -77,8 +77,10 @@ def test_it_lets_a_later_feature_tick_its_item(member, monkeypatch):
 @pytest.mark.django_db
 def test_it_finds_the_next_friday_orientation_in_japan_time(now, expected):
     with time_machine.travel(now, tick=False):
-        assert next_orientation(now) == next_orientation()
-        start, end = next_orientation()
+        assert next_briefing_time(now) == next_briefing_time()
+        times = next_briefing_time()
+    assert times is not None
+    start, end = times
     assert start == expected
     assert (end - start).total_seconds() == 3600
 
@@ -88,7 +90,9 @@ def test_it_computes_the_orientation_from_utc_in_japan_time():
     # Friday 13:00 UTC is already 22:00 on Friday in Japan: the session is over.
     now = datetime.fromisoformat("2026-11-27T13:00:00+00:00")
     with time_machine.travel(now, tick=False):
-        start, _end = next_orientation(now)
+        times = next_briefing_time(now)
+    assert times is not None
+    start, _end = times
     assert start == datetime(2026, 12, 4, 21, 0, tzinfo=JST)
 
 

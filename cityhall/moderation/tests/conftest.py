@@ -28,10 +28,9 @@ def comment(post: Post, leader: Any) -> Comment:
 
 def reported(target: Post | Comment, *reporters: Any, reason: str = Reason.HARASSMENT) -> Case:
     """An open case on the target with one report from each reporter."""
-    is_post = isinstance(target, Post)
     case = Case.objects.create(
-        post=target if is_post else None,
-        comment=None if is_post else target,
+        post=target if isinstance(target, Post) else None,
+        comment=target if isinstance(target, Comment) else None,
         author=target.author,
         snapshot=target.body,
     )

@@ -22,7 +22,7 @@ def mention(user: Any) -> str:
 
 
 @pytest.fixture
-def section(db, leader, member):  # type: ignore[no-untyped-def]
+def section(db, leader, member):
     """An open section led by `leader`, with `member` in it."""
     section = make_section("防災課", "bousai")
     join(section, leader, role="leader")
@@ -31,7 +31,7 @@ def section(db, leader, member):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def closed_section(db, leader):  # type: ignore[no-untyped-def]
+def closed_section(db, leader):
     """A closed section led by `leader`."""
     section = make_section("人事の相談室", "jinji", is_closed=True, joining_rule="approval")
     join(section, leader, role="leader")
@@ -39,12 +39,12 @@ def closed_section(db, leader):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def colleague(db):  # type: ignore[no-untyped-def]
+def colleague(db):
     return testing.make_user("colleague@city.example.lg.jp", family_name="同僚", given_name="七海")
 
 
 @pytest.fixture
-def question(db, member):  # type: ignore[no-untyped-def]
+def question(db, member):
     """A lobby question by `member`."""
     return Post.objects.create(
         author=member,

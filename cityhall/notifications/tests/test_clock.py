@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cityhall.lib.periodic import JOBS, periodic
-from cityhall.notifications.clock import run_due_jobs
-from cityhall.notifications.models import PeriodicRun
+from cityhall.core.clock import run_due_jobs
+from cityhall.core.models import PeriodicRun
+from cityhall.core.periodic import JOBS, periodic
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_the_clock_loop_survives_a_round_that_cannot_reach_the_database(monkeypa
         if len(slept) == 2:  # stop after the second round
             raise KeyboardInterrupt
 
-    command = "cityhall.notifications.management.commands.tick"
+    command = "cityhall.core.management.commands.tick"
     monkeypatch.setattr(f"{command}.run_due_jobs", run_due_jobs)
     monkeypatch.setattr(f"{command}.time.sleep", sleep)
     with pytest.raises(KeyboardInterrupt):

@@ -6,12 +6,13 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from cityhall.lib.jst import JST
-from cityhall.lib.periodic import JOBS
+from cityhall.core.clock import run_due_jobs
+from cityhall.core.jst import JST
+from cityhall.core.models import OutboundEmail
+from cityhall.core.periodic import JOBS
 from cityhall.notifications import events
 from cityhall.notifications.actions import do_send_digests
-from cityhall.notifications.clock import run_due_jobs
-from cityhall.notifications.models import Notification, OutboundEmail, Preference
+from cityhall.notifications.models import Notification, Preference
 from cityhall.notifications.schedule import next_slot
 from cityhall.posts.models import Comment
 

@@ -2,7 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cityhall.notifications.models import OutboundEmail, Preference
+from cityhall.core.models import OutboundEmail
+from cityhall.notifications.models import Preference
 from cityhall.notifications.tests.conftest import mention
 from cityhall.posts.actions import do_add_comment, do_create_post
 

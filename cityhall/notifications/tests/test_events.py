@@ -139,7 +139,7 @@ def test_a_comment_edit_notifies_only_newly_added_mentions(question, member, col
 
 def test_it_caps_the_mentions_that_notify(member):
     from cityhall import testing
-    from cityhall.lib.mentions import MAX_MENTIONS
+    from cityhall.core.mentions import MAX_MENTIONS
 
     people = [
         testing.make_user(f"p{i}@example.lg.jp", family_name="会員", given_name=f"{i}")

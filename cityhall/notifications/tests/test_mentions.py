@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from cityhall.lib.markdown import render_markdown
-from cityhall.lib.mentions import MAX_MENTIONS, mention_token, mentioned_ids, warm_names
+from cityhall.core.markdown import render_markdown
+from cityhall.core.mentions import MAX_MENTIONS, mention_token, mentioned_ids, warm_names
 from cityhall.notifications.tests.conftest import mention
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from cityhall import testing
-from cityhall.notifications import mail as outbox
-from cityhall.notifications.clock import run_due_jobs
-from cityhall.notifications.models import OutboundEmail
+from cityhall.core import mail as outbox
+from cityhall.core.clock import run_due_jobs
+from cityhall.core.models import OutboundEmail
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -43,7 +43,7 @@ class WorkerKilled(BaseException):
 
 
 class DyingBackend(EmailBackend):
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         raise WorkerKilled
 
 
@@ -106,7 +106,7 @@ class ReenteringBackend(EmailBackend):
 
     second_result: bool | None = None
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         row = OutboundEmail.objects.get()
         ReenteringBackend.second_result = outbox.deliver(row.pk)
         return super().send_messages(messages)
@@ -123,7 +123,7 @@ def test_it_runs_the_sweep_on_the_clock(queued_without_task, django_capture_on_c
     later = timezone.now() + outbox.TASK_GRACE + timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
         results = run_due_jobs(later, force=True)
-    assert results["notifications.sweep_outbox"] == 1
+    assert results["core.sweep_outbox"] == 1
     assert len(mail.outbox) == 1
 
 
@@ -141,7 +141,7 @@ class HangingBackend(EmailBackend):
     release = threading.Event()
     gave_up = False
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         HangingBackend.talking.set()
         # Waits for the test to let it answer; had the member's write been blocked behind it,
         # the wait would run out first.

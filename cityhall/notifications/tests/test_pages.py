@@ -48,6 +48,7 @@ def test_the_list_shows_newest_first_with_unread_highlighted(
 ):
     comments(question, colleague, 5)
     first = Notification.objects.order_by("created_at", "id").first()
+    assert first is not None
     first.read_at = first.created_at
     first.save()
     client = as_user(member)

@@ -66,6 +66,7 @@ def test_it_accepts_the_ambiguous_name_with_its_prefecture():
 def test_it_refuses_an_unknown_name_asking_to_choose_from_the_list():
     form = submit("架空市")
     [error] = form.errors["organization"]
+    assert isinstance(error, str)
     assert error.startswith("「架空市」に当てはまる団体が見つかりません。")
     assert "候補から選んでください" in error
     assert 'value="架空市"' in str(form["organization"])

@@ -1,4 +1,5 @@
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,10 @@ def xlsx(path: Path, rows: list[list[str]], *, numeric_codes: bool = False) -> P
     return file
 
 
-def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
+# A None (the code of a national body) is written as an empty cell.
+def write_csv(
+    path: Path, rows: Sequence[Sequence[str | None]], encoding: str = "utf-8-sig"
+) -> Path:
     file = path / "list.csv"
     with file.open("w", encoding=encoding, newline="") as f:
         writer = csv.writer(f)
@@ -72,6 +76,7 @@ def test_it_renames_adds_and_deactivates_from_the_official_xlsx(tmp_path, member
     assert (sarufutsu.name, sarufutsu.is_active) == ("さるふつ村", True)
     assert "さるふつ村" in sarufutsu.search_text
     added = Organization.objects.get(code=NEW_CODE)
+    assert added.prefecture is not None
     assert (added.kind, added.kana, added.prefecture.code) == ("town", "シンマチ", "010006")
     assert added.search_text == added.build_search_text()
     sapporo = Organization.objects.get(code="011002")

@@ -29,7 +29,7 @@ def make_comment(post: Post, author: Any, parent: Comment | None = None, **field
 
 
 @pytest.fixture
-def section(db, leader):  # type: ignore[no-untyped-def]
+def section(db, leader):
     """An open section led by the `leader` persona."""
     section = make_section("防災課", "bousai")
     join(section, leader, role="leader")
@@ -37,7 +37,7 @@ def section(db, leader):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def closed_section(db, leader):  # type: ignore[no-untyped-def]
+def closed_section(db, leader):
     """A closed section led by the `leader` persona."""
     section = make_section("人事の相談室", "jinji", is_closed=True, joining_rule="approval")
     join(section, leader, role="leader")

@@ -243,6 +243,7 @@ def test_it_counts_the_files_a_post_keeps_when_editing(as_user, leader, settings
     assert "新しい題名" in html and "<li>c.pdf</li>" in html
     assert post.attachments.count() == 2
     first = post.attachments.order_by("id").first()
+    assert first is not None
     again = {**form, "attachments": [pdf("c.pdf")], "remove_attachments": [first.pk]}
     response = as_user(leader).post(url, again)
     assert response.status_code == 302

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from cityhall.accounts.models import User
 from cityhall.audit.models import AuditEntry
-from cityhall.lib.mentions import mentioned_ids
-from cityhall.notifications.models import Notification, OutboundEmail
-from cityhall.posts.management.demo_posts import POSTS
+from cityhall.core.mentions import mentioned_ids
+from cityhall.core.models import OutboundEmail
+from cityhall.interface.management.demo_posts import POSTS
+from cityhall.notifications.models import Notification
 from cityhall.posts.models import Comment, Post, Reaction
 from cityhall.sections.models import SectionMembership
 

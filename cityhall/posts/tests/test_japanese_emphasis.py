@@ -3,7 +3,7 @@ the CJK-friendly flanking rule; arithmetic, bullets and English stay as CommonMa
 
 import pytest
 
-from cityhall.lib.markdown import render_markdown
+from cityhall.core.markdown import render_markdown
 
 RENDERED = [
     (

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cityhall.lib.markdown import ATTRIBUTES, TAGS, render_markdown
+from cityhall.core.markdown import ATTRIBUTES, TAGS, render_markdown
 
 
 class Elements(HTMLParser):
@@ -13,7 +13,7 @@ class Elements(HTMLParser):
         self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.feed(html)
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag, attrs):
         self.found.append((tag, attrs))
 
 

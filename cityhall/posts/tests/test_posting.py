@@ -110,6 +110,7 @@ def test_it_requires_what_was_done_for_a_case_study(as_user, member):
     )
     client.post(reverse("posts:new"), data)
     post = Post.objects.get()
+    assert post.case_organization is not None
     assert post.case_cost == "年30万円" and post.case_organization.code == "015113"
     assert "年30万円" in client.get(reverse("posts:detail", args=[post.pk])).content.decode()
 

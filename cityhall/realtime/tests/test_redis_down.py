@@ -7,8 +7,8 @@ import logging
 import pytest
 from django.urls import reverse
 
-from cityhall.lib.breaker import forget_breakers
-from cityhall.lib.tests.redis_server import RedisServer, free_port, redis_server  # noqa: F401
+from cityhall.core.breaker import forget_breakers
+from cityhall.core.tests.redis_server import RedisServer, free_port, redis_server  # noqa: F401
 from cityhall.posts.models import Comment
 from cityhall.posts.tests.conftest import make_post
 from cityhall.realtime import send
@@ -77,7 +77,7 @@ def test_an_open_socket_survives_the_outage_and_hears_again_after_it(
 
 
 class UnreachableLayer(LocalChannelLayer):
-    async def group_send(self, group: str, message: dict) -> None:  # type: ignore[type-arg]
+    async def group_send(self, group: str, message: dict) -> None:
         raise ConnectionError("Redis is down")
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from cityhall.broadcasts.models import Episode, Programme
+from cityhall.core.jst import JST
 from cityhall.events.models import Event, EventSeries
 from cityhall.knowledge.models import FaqEntry, Tag
-from cityhall.lib.jst import JST
 from cityhall.posts.models import Comment, Post
 from cityhall.search.tests.corpus import (
     COMMENTS,
@@ -31,7 +31,7 @@ def at(day: int) -> datetime:
 
 
 @pytest.fixture
-def corpus(db, member, leader, outsider, staff, suspended) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def corpus(db, member, leader, outsider, staff, suspended) -> dict[str, Any]:
     """Posts keyed p1…, comments c1…, sections, series s1…, sessions e1…, FAQ entries f1…,
     programmes g1… and episodes ep1…, as corpus.py describes them."""
     bousai = Section.objects.create(

@@ -1,7 +1,7 @@
 """FAQ entries, study sessions and their series, programmes and episodes in the one search box:
 who finds what, what is never indexed, the filters, and how the index follows their writes."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityhall.broadcasts.actions import do_archive_programme
+from cityhall.core.jst import JST
 from cityhall.events.hosting import do_cancel_event, do_create_series
 from cityhall.events.models import Event, EventHost, EventSeries
 from cityhall.knowledge.actions import do_create_faq, do_edit_faq
-from cityhall.lib.jst import JST
 from cityhall.search import engine
 from cityhall.search.index import catch_up
 from cityhall.search.models import Document
@@ -195,8 +195,8 @@ def test_it_indexes_an_faq_entry_with_its_tags_at_once_and_follows_edits(db, mem
 
 def test_it_follows_a_session_being_cancelled(corpus, member, staff) -> None:
     event = Event.objects.get(pk=corpus["e2"].pk)
-    event.starts_at = timezone.now() + timezone.timedelta(days=3)
-    event.ends_at = event.starts_at + timezone.timedelta(hours=1)
+    event.starts_at = timezone.now() + timedelta(days=3)
+    event.ends_at = event.starts_at + timedelta(hours=1)
     event.save()
     do_cancel_event(event, reason="台風接近のため", actor=staff)
     assert found(member, "台風接近") == {("event", event.pk)}
@@ -234,7 +234,7 @@ def test_it_catches_up_with_sessions_created_without_signals(db, member) -> None
     starts = datetime(2026, 11, 6, 19, 0, tzinfo=JST)
     Event.objects.bulk_create(
         [Event(title="窓口DXの勉強会", organizer="staff", starts_at=starts,
-               ends_at=starts + timezone.timedelta(hours=1))]
+               ends_at=starts + timedelta(hours=1))]
     )  # fmt: skip
     assert found(member, "窓口dx") == set()
     counts = catch_up(timezone.now())

@@ -20,14 +20,14 @@ def keys(corpus: dict[str, Any], documents: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(("q", "hits", "first"), EXPECTED, ids=[e[0] for e in EXPECTED])
-def test_it_finds_what_the_corpus_expects(corpus, member, q, hits, first) -> None:  # type: ignore[no-untyped-def]
+def test_it_finds_what_the_corpus_expects(corpus, member, q, hits, first) -> None:
     found = keys(corpus, engine.documents(list(engine.search(member, parse(q), engine.Filters()))))
     assert set(found) == hits, connection.vendor
     if first:
         assert found[0] == first, connection.vendor
 
 
-def test_it_finds_any_verbatim_piece_of_a_text(db, member) -> None:  # type: ignore[no-untyped-def]
+def test_it_finds_any_verbatim_piece_of_a_text(db, member) -> None:
     from cityhall.posts.models import Post
 
     body = "ＤＸ推進の課題：ｻｰﾊﾞｰ更改とe-Tax連携、R6年度は「窓口ＢＰＲ」を実施（費用120万円）。"
@@ -48,7 +48,7 @@ def test_it_finds_any_verbatim_piece_of_a_text(db, member) -> None:  # type: ign
         assert post.pk in found, (piece, connection.vendor)
 
 
-def test_it_scores_only_the_newest_hits_of_a_very_common_word(corpus, member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_it_scores_only_the_newest_hits_of_a_very_common_word(corpus, member, monkeypatch) -> None:
     def ranked() -> list[str]:
         ids = list(engine.search(member, parse("返礼品"), engine.Filters()))
         return keys(corpus, engine.documents(ids))
@@ -59,7 +59,7 @@ def test_it_scores_only_the_newest_hits_of_a_very_common_word(corpus, member, mo
     assert ranked() == ["f1", "ep1", "e1", "s1"], connection.vendor
 
 
-def test_it_pages_across_the_scored_and_the_older_hits(corpus, member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_it_pages_across_the_scored_and_the_older_hits(corpus, member, monkeypatch) -> None:
     monkeypatch.setattr(engine, "RELEVANCE_CANDIDATES", 3)
     ranked = engine.search(member, parse("税"), engine.Filters())
     every = list(ranked)

@@ -118,6 +118,6 @@ def test_it_repairs_only_what_is_missing(corpus) -> None:
 
 
 def test_it_registers_the_catch_up_with_the_clock() -> None:
-    from cityhall.lib.periodic import JOBS
+    from cityhall.core.periodic import JOBS
 
     assert "search.catch_up" in JOBS

@@ -87,7 +87,9 @@ def test_it_does_not_snippet_a_hidden_field(db, member) -> None:
     shy.profile.save()
     ids = list(engine.search(member, parse("内気"), engine.Filters()))
     hits = engine.present(member, engine.documents(ids), [])
-    assert hits and all("サーフィン" not in hit.snippet_html for hit in hits)
+    assert hits and all(
+        hit.snippet_html is not None and "サーフィン" not in hit.snippet_html for hit in hits
+    )
 
 
 def test_it_never_lists_applicants(db, member, applicant) -> None:

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from cityhall.insights import figures
+from cityhall.core import figures
 from cityhall.members.onboarding import checklist_for
 from cityhall.sections.actions import do_archive_section
 from cityhall.sections.models import Section, SectionMembership
@@ -10,7 +10,7 @@ from cityhall.sections.tests.conftest import add, make_section
 pytestmark = pytest.mark.django_db
 
 
-def _sections_row(user):  # type: ignore[no-untyped-def]
+def _sections_row(user):
     return next(row for row in checklist_for(user) if row.key == "sections")
 
 

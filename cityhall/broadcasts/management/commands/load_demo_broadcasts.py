@@ -16,7 +16,7 @@ from django.db import transaction
 
 from cityhall.accounts.models import User
 from cityhall.broadcasts.models import Episode, Programme
-from cityhall.lib.jst import JST, now_jst
+from cityhall.core.jst import JST, now_jst
 
 SEED = 20202
 # slug, title, description, weekdays, start, minutes, episode titles

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
-from cityhall.broadcasts.streaming import callback_secret
+from cityhall.core.signing import broadcast_callback_secret
 
 RTMP_MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"  # Debian's libnginx-mod-rtmp
 MIME_TYPES = "/etc/nginx/mime.types"  # Debian's nginx-common
@@ -103,7 +103,7 @@ def write_config(
             "tls_key": Path(tls_key).resolve() if tls_key else "",
             "server_name": server_name,
             "static_dir": static_dir or "",
-            "secret": callback_secret() if rtmp else "",
+            "secret": broadcast_callback_secret() if rtmp else "",
             "hls_dir": Path(settings.BROADCAST_HLS_DIR).resolve(),
             "recordings_dir": Path(settings.BROADCAST_RECORDINGS_DIR).resolve(),
             "media_dir": Path(settings.MEDIA_ROOT).resolve(),

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityhall.accounts.models import User
+from cityhall.core.jst import to_jst
 from cityhall.events.briefing import BRIEFING_SLUG
 from cityhall.events.models import (
     Attendance,
@@ -38,7 +39,6 @@ from cityhall.events.models import (
     Registration,
 )
 from cityhall.events.recurrence import HORIZON, occurrence_dates, start_of
-from cityhall.lib.jst import to_jst
 from cityhall.organizations.models import Organization
 from cityhall.posts.management.commands.generate_posts import generation_pragmas
 from cityhall.sections.management.commands import load_demo_sections

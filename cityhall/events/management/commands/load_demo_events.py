@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityhall.accounts.models import User
+from cityhall.core.jst import to_jst
 from cityhall.events.demo_attendees import fill_vaccine_attendance
 from cityhall.events.models import Attendance, Event, EventHost, EventSeries, Registration
 from cityhall.events.recurrence import generate_sessions, start_of
-from cityhall.lib.jst import to_jst
 from cityhall.sections.models import Section
 
 SEED = 20210

@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cityhall.accounts.models import User
+from cityhall.core.jst import JST
 from cityhall.knowledge.actions import apply_data, save_revision
 from cityhall.knowledge.management.demo_faq import ENTRIES, SESSIONS
 from cityhall.knowledge.models import FaqEntry
-from cityhall.lib.jst import JST
 from cityhall.members.models import Duty
 
 DEMO_LEADER = "leader@demo.cityhall.jp"

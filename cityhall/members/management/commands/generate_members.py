@@ -125,12 +125,12 @@ def keep_given_dates() -> Iterator[None]:
         MembershipApplication._meta.get_field("submitted_at"),
     ]
     for f in fields:
-        f.auto_now_add = False  # type: ignore[attr-defined]
+        f.auto_now_add = False
     try:
         yield
     finally:
         for f in fields:
-            f.auto_now_add = True  # type: ignore[attr-defined]
+            f.auto_now_add = True
 
 
 class Generator:
