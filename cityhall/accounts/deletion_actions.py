@@ -28,19 +28,30 @@ def pending_deletion(user: User) -> AccountDeletion | None:
     return AccountDeletion.objects.filter(user=user, state=AccountDeletion.State.PENDING).first()
 
 
+def admin_refusal(user: User, *, actor: User) -> str:
+    """Why `user`'s account may not be deleted because it is an admin's ("" if it is not):
+    neither staff nor the admin themself start it. Only another admin changes an admin's
+    role, so the last admin can never remove the community's last admin account."""
+    if user.role != User.Role.ADMIN:
+        return ""
+    if actor.pk == user.pk:
+        return _(
+            "管理者のアカウントは削除できません。先にほかの管理者に役割を変更してもらってください。"
+        )
+    return _("管理者のアカウントは削除できません。先に役割を変更してください。")
+
+
 def check_request_account_deletion(user: User, *, actor: User) -> None:
     """Refuses unless `actor` may ask to delete `user`'s account: the member themself (the
-    page is for members only), or staff on a member's request (never an admin's account).
-    PermissionDenied for who may ask, AccountError for the account's state."""
+    page is for members only), or staff on a member's request; never an admin's account
+    (`admin_refusal`). PermissionDenied for who may ask, AccountError for the account's
+    state."""
     if not actor.is_member:
         raise PermissionDenied(_("退会の手続きは会員だけが行えます。運営事務局にご連絡ください。"))
-    if actor.pk != user.pk:
-        if not actor.is_staff_member:
-            raise PermissionDenied(_("ほかの会員の退会手続きは運営事務局だけが行えます。"))
-        if user.role == User.Role.ADMIN:
-            raise AccountError(
-                _("管理者のアカウントは削除できません。先に役割を変更してください。")
-            )
+    if actor.pk != user.pk and not actor.is_staff_member:
+        raise PermissionDenied(_("ほかの会員の退会手続きは運営事務局だけが行えます。"))
+    if refusal := admin_refusal(user, actor=actor):
+        raise AccountError(refusal)
     if user.status == User.Status.DELETED:
         raise AccountError(_("このアカウントはすでに削除されています。"))
     if pending_deletion(user) is not None:

@@ -24,6 +24,8 @@ def delete_account(request: SignedInRequest) -> HttpResponse:
         "has_password": user.has_usable_password(),
         "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
         "pending": deletion_actions.pending_deletion(user),
+        # An admin gets the reason instead of a form that could only be refused.
+        "refusal": deletion_actions.admin_refusal(user, actor=user),
     }
     if request.method == "POST" and form.is_valid():
         delete_content = form.cleaned_data["delete_content"]

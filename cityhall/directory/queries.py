@@ -107,9 +107,11 @@ class Filters:
 def in_section(viewer: Any, section: Section) -> Q:
     """Active members of the section, if the viewer may see its membership (a closed section's:
     its own members and staff only); nobody otherwise. The (section, status) index answers it."""
-    memberships = SectionMembership.objects.filter(
-        section=section, status=SectionMembership.Status.ACTIVE
-    ).filter(membership_visible(viewer, prefix="section__"))
+    memberships = (
+        SectionMembership.objects.active()
+        .filter(section=section)
+        .filter(membership_visible(viewer, prefix="section__"))
+    )
     return Q(user_id__in=memberships.values("user_id"))
 
 

@@ -13,9 +13,9 @@ def profile_activity(viewer: Any, person: Any) -> dict[str, Any]:
     """The person's active sections whose membership the viewer may see (a closed section's
     only to its members and staff), and their latest posts the viewer may read. Two queries."""
     memberships = list(
-        SectionMembership.objects.filter(
-            user_id=person.pk, status=SectionMembership.Status.ACTIVE, section__archived_at=None
-        )
+        SectionMembership.objects.of(person)
+        .active()
+        .filter(section__archived_at=None)
         .filter(membership_visible(viewer, prefix="section__"))
         .select_related("section")
         .order_by("section__kind", "section__name")

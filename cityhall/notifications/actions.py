@@ -102,9 +102,10 @@ def do_save_preferences(
     pref.save()
     # Only sections the actor actively belongs to: whatever the caller passed.
     ids = set(
-        SectionMembership.objects.filter(
-            user=actor, status=SectionMembership.Status.ACTIVE, section__in=sections
-        ).values_list("section_id", flat=True)
+        SectionMembership.objects.of(actor)
+        .active()
+        .filter(section__in=sections)
+        .values_list("section_id", flat=True)
     )
     SectionMute.objects.filter(user=actor, section_id__in=followed & ids).delete()
     muted = set(

@@ -67,26 +67,29 @@ def answer_accepted(post: Post, *, actor: Any = None) -> list[Notification]:
     return _notify(wanted, actor=actor or post.author, post=post, comment=comment, at=None)
 
 
-def post_edited(post: Post, *, previous_body: str | None = None) -> list[Notification]:
-    """An edited post: only the members newly mentioned. The previous text is the latest
-    revision unless given."""
-    if previous_body is None:
-        revision = post.revisions.order_by("-created_at", "-id").first()
-        previous_body = revision.body if revision is not None else ""
+def _previous_body(revisions: Any) -> str:
+    """The text before the edit: the newest revision (an edit stores the old text there)."""
+    revision = revisions.order_by("-created_at", "-id").first()
+    return revision.body if revision is not None else ""
+
+
+def post_edited(post: Post) -> list[Notification]:
+    """An edited post: only the members newly mentioned."""
     return _newly_mentioned(
-        post.body, previous_body, actor=post.author, post=post, comment=None, at=post.edited_at
+        post.body,
+        _previous_body(post.revisions),
+        actor=post.author,
+        post=post,
+        comment=None,
+        at=post.edited_at,
     )
 
 
-def comment_edited(comment: Comment, *, previous_body: str | None = None) -> list[Notification]:
-    """An edited comment: only the members newly mentioned. The previous text is the latest
-    revision unless given."""
-    if previous_body is None:
-        revision = comment.revisions.order_by("-created_at", "-id").first()
-        previous_body = revision.body if revision is not None else ""
+def comment_edited(comment: Comment) -> list[Notification]:
+    """An edited comment: only the members newly mentioned."""
     return _newly_mentioned(
         comment.body,
-        previous_body,
+        _previous_body(comment.revisions),
         actor=comment.author,
         post=comment.post,
         comment=comment,

@@ -23,7 +23,7 @@ from cityhall.notifications.events import target_url
 from cityhall.notifications.forms import PreferenceForm
 from cityhall.notifications.models import Notification, SectionMute
 from cityhall.notifications.unread import unread_count
-from cityhall.sections.models import Section, SectionMembership
+from cityhall.sections.models import Section
 
 PER_PAGE = 30
 SUGGESTIONS = 8
@@ -65,14 +65,7 @@ def read_all(request: SignedInRequest) -> HttpResponse:
 
 
 def _my_sections(user: Any) -> list[Section]:
-    return list(
-        Section.objects.active()
-        .filter(
-            memberships__user=user,
-            memberships__status=SectionMembership.Status.ACTIVE,
-        )
-        .order_by("kind", "name")
-    )
+    return list(Section.objects.active().joined_by(user).order_by("kind", "name"))
 
 
 def preferences(request: SignedInRequest) -> HttpResponse:

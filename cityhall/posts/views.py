@@ -33,7 +33,7 @@ from cityhall.posts.models import Attachment, Post, PostQuerySet
 from cityhall.posts.threads import buttons, prepare, reaction_counts
 from cityhall.posts.uploads import pick_files, shown_name
 from cityhall.sections.access import access_section, can_read_posts
-from cityhall.sections.models import Section, SectionMembership
+from cityhall.sections.models import Section
 
 PER_PAGE = 20
 
@@ -114,9 +114,7 @@ def unanswered(request: SignedInRequest) -> HttpResponse:
 def _my_sections(user: Any) -> list[Section]:
     sections = Section.objects.active()
     if not user.is_staff_member:
-        sections = sections.filter(
-            memberships__user=user, memberships__status=SectionMembership.Status.ACTIVE
-        )
+        sections = sections.joined_by(user)
     return list(sections.order_by("kind", "name"))
 
 

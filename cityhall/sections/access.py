@@ -65,9 +65,10 @@ def runs_section(user: Any, section: Section | None) -> bool:
 
 
 def is_officer(user: Any, section: Section | None) -> bool:
-    """An active leader or deputy of the section. Staff are not officers: callers that let
-    staff in too say so themselves (or use `runs_section`)."""
-    if section is None or not getattr(user, "pk", None):
+    """An active leader or deputy of the section who is still a member of the community (as
+    for `can_run`). Staff are not officers: callers that let staff in too say so themselves
+    (or use `runs_section`)."""
+    if section is None or not getattr(user, "is_member", False):
         return False
     return SectionMembership.objects.of(user).active().officers().filter(section=section).exists()
 

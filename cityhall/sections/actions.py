@@ -13,7 +13,7 @@ from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.core.mail import queue_email
 from cityhall.sections.access import can_run, can_set_roles
-from cityhall.sections.models import Section, SectionMembership
+from cityhall.sections.models import Section, SectionMembership, membership_of
 
 Role = SectionMembership.Role
 Status = SectionMembership.Status
@@ -99,7 +99,7 @@ def do_join_section(section: Section, *, actor: User) -> SectionMembership:
     that needs approval records a request (sections.member.requested) and mails its leaders."""
     _require_member(actor)
     _refuse_if_archived(section)
-    existing = SectionMembership.objects.filter(section=section, user=actor).first()
+    existing = membership_of(actor, section)
     if existing is not None:
         return existing
     if section.joining_rule == Section.JoiningRule.OPEN:
@@ -110,9 +110,7 @@ def do_join_section(section: Section, *, actor: User) -> SectionMembership:
         section=section, user=actor, status=Status.PENDING
     )
     record("sections.member.requested", actor=actor, target=section, subject_user=actor)
-    leaders = section.memberships.filter(status=Status.ACTIVE, role=Role.LEADER).select_related(
-        "user"
-    )
+    leaders = section.memberships.active().leaders().select_related("user")
     for leader in leaders:
         queue_email(
             leader.user.email,
@@ -134,12 +132,12 @@ def do_leave_section(section: Section, *, actor: User) -> None:
     _require_member(actor)
     _refuse_if_archived(section)
     membership = (
-        SectionMembership.objects.select_for_update().filter(section=section, user=actor).first()
+        SectionMembership.objects.of(actor).select_for_update().filter(section=section).first()
     )
     if membership is None:
         return
     if membership.is_active and membership.role == Role.LEADER:
-        leaders = section.memberships.filter(status=Status.ACTIVE, role=Role.LEADER).count()
+        leaders = section.memberships.active().leaders().count()
         if leaders <= 1:
             raise ValidationError(
                 _("この課の課長はあなただけです。ほかのメンバーを課長にしてから退出してください。")
@@ -156,7 +154,7 @@ def do_decide_membership(
     (sections.member.approved); declining deletes the request (sections.member.declined).
     The applicant is told by mail either way."""
     section = membership.section
-    if not can_run(actor, _own_membership(actor, section)):
+    if not can_run(actor, membership_of(actor, section)):
         raise PermissionDenied(
             _("参加申請を判断できるのは、この課の課長・副課長と運営事務局だけです。")
         )
@@ -187,14 +185,14 @@ def do_set_section_role(
     """Staff, or a leader of the section. Staff may appoint anyone who is a member of the
     community (making them a section member if needed); leaders only people already in the
     section. Refuses to leave the section without a leader. Emits sections.member.role_changed."""
-    if not can_set_roles(actor, _own_membership(actor, section)):
+    if not can_set_roles(actor, membership_of(actor, section)):
         raise PermissionDenied(_("役割を設定できるのは、この課の課長と運営事務局だけです。"))
     if role not in Role.values:
         raise ValidationError(_("役割を選んでください。"))
     _refuse_if_archived(section)
     if not user.is_member:
         raise ValidationError(_("会員ではない人に役割は設定できません。"))
-    membership = SectionMembership.objects.filter(section=section, user=user).first()
+    membership = membership_of(user, section)
     if membership is None or not membership.is_active:
         if not actor.is_staff_member:
             raise ValidationError(_("この課のメンバーにだけ役割を設定できます。"))
@@ -202,7 +200,7 @@ def do_set_section_role(
         membership.status = Status.ACTIVE
     old = membership.role if membership.pk else ""
     if old == Role.LEADER and role != Role.LEADER:
-        leaders = section.memberships.filter(status=Status.ACTIVE, role=Role.LEADER).count()
+        leaders = section.memberships.active().leaders().count()
         if leaders <= 1:
             raise ValidationError(
                 _("課長がいなくなってしまいます。先にほかの人を課長にしてください。")
@@ -220,7 +218,3 @@ def do_set_section_role(
         new=role,
     )
     return membership
-
-
-def _own_membership(actor: User, section: Section) -> SectionMembership | None:
-    return SectionMembership.objects.filter(section=section, user=actor).first()

@@ -21,9 +21,7 @@ class SectionsConfig(AppConfig):
                 description=_(
                     "仕事・スキル・趣味など50以上の課があります。気になる課にいくつでも参加できます。"
                 ),
-                done=lambda user: SectionMembership.objects.filter(
-                    user=user, status=SectionMembership.Status.ACTIVE
-                ).exists(),
+                done=lambda user: SectionMembership.objects.of(user).active().exists(),
                 url_name="sections:list",
                 action_label=_("課を探す"),
             )

@@ -62,12 +62,7 @@ def section_health(now: datetime | None = None) -> list[SectionHealth]:
     """Every section not archived, dormant ones first, then by name."""
     now = now or timezone.now()
     since = now - WINDOW
-    sections = Section.objects.active().annotate(
-        members=Count("memberships", filter=Q(memberships__status=SectionMembership.Status.ACTIVE)),
-        pending=Count(
-            "memberships", filter=Q(memberships__status=SectionMembership.Status.PENDING)
-        ),
-    )
+    sections = Section.objects.active().with_member_counts(pending=True)
     activity = [source(since) for source in _SOURCES.values()]
     rows = []
     for section in sections:
@@ -82,8 +77,8 @@ def section_health(now: datetime | None = None) -> list[SectionHealth]:
         rows.append(
             SectionHealth(
                 section=section,
-                members=section.members,  # type: ignore[attr-defined]
-                pending=section.pending,  # type: ignore[attr-defined]
+                members=section.member_count,  # type: ignore[attr-defined]
+                pending=section.pending_count,  # type: ignore[attr-defined]
                 recent_activity=recent,
                 last_activity=latest,
                 dormant=now - reference > DORMANT_AFTER,

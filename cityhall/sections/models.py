@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,12 +27,32 @@ class SectionQuerySet(models.QuerySet["Section"]):
         return self if condition is None else self.filter(condition)
 
     def run_by(self, user: Any) -> "SectionQuerySet":
-        """Sections `user` runs: all of them for staff, for anyone else those they are an
-        active leader or deputy of (the rule of `SectionMembership.runs_section`)."""
-        if getattr(user, "is_staff_member", False):
+        """Sections `user` runs: all of them for staff, for another member those they are an
+        active leader or deputy of (the rule of `sections.access.can_run`); none for someone
+        who is not a member of the community (a suspended leader keeps the row, not the say)."""
+        if not getattr(user, "is_member", False):
+            return self.none()
+        if user.is_staff_member:
             return self
         officers = SectionMembership.objects.of(user).active().officers()
         return self.filter(pk__in=officers.values("section_id"))
+
+    def joined_by(self, user: Any) -> "SectionQuerySet":
+        """Sections `user` actively belongs to (a pending join request is not joining), staff
+        included: only their own."""
+        mine = SectionMembership.objects.of(user).active().values("section_id")
+        return self.filter(pk__in=mine)
+
+    def with_member_counts(self, *, pending: bool = False) -> "SectionQuerySet":
+        """Annotates `member_count` (active members, officers included) and, with `pending`,
+        `pending_count` (join requests), in the same query."""
+        status = SectionMembership.Status
+        counts = {"member_count": Count("memberships", filter=Q(memberships__status=status.ACTIVE))}
+        if pending:
+            counts["pending_count"] = Count(
+                "memberships", filter=Q(memberships__status=status.PENDING)
+            )
+        return self.annotate(**counts)
 
 
 class Section(models.Model):
@@ -84,10 +104,19 @@ class SectionMembershipQuerySet(models.QuerySet["SectionMembership"]):
         """Memberships in force: a pending join request is not one."""
         return self.filter(status=SectionMembership.Status.ACTIVE)
 
+    def pending(self) -> "SectionMembershipQuerySet":
+        """Join requests waiting for an officer's decision."""
+        return self.filter(status=SectionMembership.Status.PENDING)
+
     def officers(self) -> "SectionMembershipQuerySet":
         """Leaders and deputies (課長・課長補佐), whatever the status: chain `active()` for
         those who run the section."""
         return self.filter(role__in=SectionMembership.OFFICER_ROLES)
+
+    def leaders(self) -> "SectionMembershipQuerySet":
+        """Leaders (課長) only, whatever the status: a section must keep an active one, and
+        join requests are mailed to them."""
+        return self.filter(role=SectionMembership.Role.LEADER)
 
     def of(self, user: Any) -> "SectionMembershipQuerySet":
         """The user's memberships; none for someone without an account."""

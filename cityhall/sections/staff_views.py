@@ -19,7 +19,7 @@ from cityhall.sections.actions import (
 )
 from cityhall.sections.forms import RoleForm, SectionForm
 from cityhall.sections.health import DORMANT_AFTER, section_health
-from cityhall.sections.models import Section, SectionMembership
+from cityhall.sections.models import Section
 
 
 @staff_only
@@ -97,10 +97,8 @@ def roles(request: SignedInRequest, slug: str) -> HttpResponse:
             )
             return redirect("staff_sections:roles", slug=section.slug)
     officers = (
-        section.memberships.filter(
-            status=SectionMembership.Status.ACTIVE,
-            role__in=[SectionMembership.Role.LEADER, SectionMembership.Role.DEPUTY],
-        )
+        section.memberships.active()
+        .officers()
         .select_related("user__profile__organization")
         .order_by("-role", "created_at")
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,19 +26,17 @@ from cityhall.sections.actions import (
     do_set_section_role,
 )
 from cityhall.sections.forms import MemberRoleForm
-from cityhall.sections.models import Section, SectionMembership, membership_of
+from cityhall.sections.models import Section, SectionMembership, SectionQuerySet, membership_of
 from cityhall.sections.panels import panels_context
 
-Status = SectionMembership.Status
 Role = SectionMembership.Role
 MEMBERS_PER_PAGE = 48
 
 
-def _with_counts(sections: QuerySet[Section], user: User) -> QuerySet[Section]:
+def _with_counts(sections: SectionQuerySet, user: User) -> QuerySet[Section]:
     """Active member counts and the viewer's own status, in the same query."""
-    mine = SectionMembership.objects.filter(section=OuterRef("pk"), user=user)
-    return sections.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=Status.ACTIVE)),
+    mine = SectionMembership.objects.of(user).filter(section=OuterRef("pk"))
+    return sections.with_member_counts().annotate(
         my_status=Subquery(mine.values("status")[:1]),
         my_role=Subquery(mine.values("role")[:1]),
     )
@@ -54,7 +52,7 @@ def section_list(request: SignedInRequest) -> HttpResponse:
 
 def my_sections(request: SignedInRequest) -> HttpResponse:
     # By subquery, not by joining memberships: a join would count only the viewer's own row.
-    mine = SectionMembership.objects.filter(user=request.user).values("section")
+    mine = SectionMembership.objects.of(request.user).values("section")
     sections = _with_counts(Section.objects.filter(pk__in=mine), request.user).order_by(
         "archived_at", "kind", "name"
     )
@@ -64,16 +62,14 @@ def my_sections(request: SignedInRequest) -> HttpResponse:
 def detail(request: SignedInRequest, slug: str) -> HttpResponse:
     section = access_section(request.user, slug)
     mine = membership_of(request.user, section)
-    memberships = section.memberships.filter(status=Status.ACTIVE).select_related(
-        "user__profile__organization"
-    )
-    officers = list(memberships.filter(role__in=[Role.LEADER, Role.DEPUTY]).order_by("created_at"))
+    memberships = section.memberships.active().select_related("user__profile__organization")
+    officers = list(memberships.officers().order_by("created_at"))
     members = memberships.filter(role=Role.MEMBER).order_by("-created_at", "-pk")
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     runs = can_run(request.user, mine)
     pending = (
         list(
-            section.memberships.filter(status=Status.PENDING)
+            section.memberships.pending()
             .select_related("user__profile__organization")
             .order_by("created_at")
         )
@@ -81,9 +77,9 @@ def detail(request: SignedInRequest, slug: str) -> HttpResponse:
         else []
     )
     reads_posts = can_read_posts(request.user, section, mine)
-    # Who belongs to a closed section is for its members (docs/decisions.md); its leaders and
-    # deputies stay listed so that others know whom to ask.
-    shows_members = not section.is_closed or reads_posts
+    # Who belongs to a closed section is for its members (docs/decisions.md), the readers of
+    # its posts; its leaders and deputies stay listed so that others know whom to ask.
+    shows_members = reads_posts
     return render(
         request,
         "sections/detail.html",
@@ -156,7 +152,8 @@ def decide(request: SignedInRequest, slug: str, membership_id: int) -> HttpRespo
     if not can_run(request.user, membership_of(request.user, section)):
         raise Http404
     membership = (
-        section.memberships.filter(pk=membership_id, status=Status.PENDING)
+        section.memberships.pending()
+        .filter(pk=membership_id)
         .select_related("user", "section")
         .first()
     )
@@ -185,7 +182,8 @@ def set_role(request: SignedInRequest, slug: str) -> HttpResponse:
     target = None
     if form.is_valid():
         target = (
-            section.memberships.filter(user_id=form.cleaned_data["user_id"], status=Status.ACTIVE)
+            section.memberships.active()
+            .filter(user_id=form.cleaned_data["user_id"])
             .select_related("user")
             .first()
         )

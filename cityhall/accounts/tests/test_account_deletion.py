@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityhall import testing
+from cityhall.accounts.actions import AccountError
 from cityhall.accounts.deletion_actions import do_erase_due_accounts, do_request_account_deletion
 from cityhall.accounts.models import AccountDeletion, User, UserSession
 from cityhall.accounts.tests.helpers import link_in
@@ -254,6 +255,24 @@ def test_staff_cannot_delete_an_admin(staff, admin_user) -> None:
     )
     assert "管理者のアカウントは削除できません" in response.content.decode()
     assert not AccountDeletion.objects.exists()
+
+
+def test_an_admin_cannot_delete_their_own_account_either(admin_user) -> None:
+    refusal = (
+        "管理者のアカウントは削除できません。先にほかの管理者に役割を変更してもらってください。"
+    )
+    client = testing.sign_in(Client(), admin_user)
+    page = client.get(DELETE).content.decode()
+    assert refusal in page and 'name="password"' not in page
+    response = _request(client)
+    assert response.status_code == 200 and refusal in response.content.decode()
+    with pytest.raises(AccountError, match="先にほかの管理者に役割を変更"):
+        do_request_account_deletion(admin_user, delete_content=False, actor=admin_user)
+    assert not AccountDeletion.objects.exists()
+    # Once another admin has made them a member, they leave as any member does.
+    admin_user.role = User.Role.MEMBER
+    admin_user.save(update_fields=["role"])
+    assert 'name="password"' in testing.sign_in(Client(), admin_user).get(DELETE).content.decode()
 
 
 def test_a_member_cannot_delete_someone_else(member, outsider) -> None:

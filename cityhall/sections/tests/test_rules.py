@@ -13,6 +13,7 @@ from cityhall.sections.access import (
     active_membership,
     can_read_posts,
     can_run,
+    can_set_roles,
     is_officer,
     reads_section,
     runs_section,
@@ -175,6 +176,56 @@ def test_a_pending_officer_does_not_run_the_section(world):
     assert not can_read_posts(pending, world.closed, membership)
     # Only `officers()` alone, which is about the role, still counts them.
     assert SectionMembership.objects.of(pending).officers().exists()
+
+
+@pytest.mark.parametrize("officer", ["leader", "deputy"])
+@pytest.mark.parametrize("status", [User.Status.SUSPENDED, User.Status.DELETED])
+def test_an_officer_who_is_no_longer_a_member_runs_nothing_through_any_rule(world, officer, status):
+    user = world.people[officer]
+    user.status = status
+    user.save(update_fields=["status"])
+    membership = membership_of(user, world.closed)
+    # The row stays (a suspension can be lifted); the say goes with the membership of the
+    # community, whichever rule is asked.
+    assert membership is not None and membership.runs_section
+    assert not can_run(user, membership)
+    assert not can_set_roles(user, membership)
+    assert not runs_section(user, world.closed)
+    assert not is_officer(user, world.closed)
+    assert not Section.objects.run_by(user).exists()
+
+
+def test_suspended_staff_run_nothing(world):
+    staff = world.people["staff"]
+    staff.status = User.Status.SUSPENDED
+    staff.save(update_fields=["status"])
+    assert not runs_section(staff, world.closed) and not runs_section(staff, None)
+    assert not Section.objects.run_by(staff).exists()
+    assert not Section.objects.run_by(AnonymousUser()).exists()
+    assert not is_officer(AnonymousUser(), world.closed)
+
+
+def test_joined_by_gives_the_sections_a_person_actively_belongs_to(world):
+    people = world.people
+    for persona in ("member", "leader", "deputy"):
+        assert set(Section.objects.joined_by(people[persona])) == {world.closed}
+    # A join request is not joining, and staff belong only where they joined.
+    for persona in ("pending", "outsider", "staff"):
+        assert not Section.objects.joined_by(people[persona]).exists()
+    assert not Section.objects.joined_by(AnonymousUser()).exists()
+
+
+def test_member_counts_count_active_members_and_join_requests(world):
+    counts = {
+        s.pk: (s.member_count, s.pending_count)  # type: ignore[attr-defined]
+        for s in Section.objects.with_member_counts(pending=True)
+    }
+    # The leader, the deputy and the member; the pending request apart.
+    assert counts == {world.closed.pk: (3, 1), world.open.pk: (0, 0)}
+    leaders = SectionMembership.objects.filter(section=world.closed).active().leaders()
+    assert [m.user for m in leaders] == [world.people["leader"]]
+    pending = SectionMembership.objects.filter(section=world.closed).pending()
+    assert [m.user for m in pending] == [world.people["pending"]]
 
 
 def test_readable_by_is_one_query_and_nests_as_a_subquery(world, django_assert_num_queries):
