@@ -119,9 +119,18 @@ class FaqForm(DutyGroupsMixin, forms.Form):
         self.require_source = not writes_any_faq(user)
         newest = writable_events(user).order_by("-starts_at").values_list("pk", flat=True)
         keep = [entry.source_event_id] if entry is not None and entry.source_event_id else []
-        self.fields["source_event"].queryset = Event.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[*newest[:SOURCE_CHOICES], *keep]
-        ).order_by("-starts_at")
+        # A source session the editor may not see (a closed section's) is neither listed nor
+        # changed: its date and title are not theirs to read, and saving keeps it as it is.
+        self.hidden_source: Event | None = None
+        if keep and not visible_events(user).filter(pk=keep[0]).exists():
+            assert entry is not None
+            self.hidden_source = entry.source_event
+            keep = []
+            del self.fields["source_event"]
+        else:
+            self.fields["source_event"].queryset = Event.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[*newest[:SOURCE_CHOICES], *keep]
+            ).order_by("-starts_at")
         duties = self.fields["duties"]
         duties.help_text = _("この回答が役に立つ担当業務（複数可）")
         if entry is not None:
@@ -163,13 +172,15 @@ class FaqForm(DutyGroupsMixin, forms.Form):
         details = data.get("notice_issuer") or data.get("notice_date") or data.get("notice_url")
         if details and not data.get("notice_title"):
             self.add_error("notice_title", _("通知の件名を入力してください。"))
-        if self.require_source and not data.get("source_event"):
+        if self.require_source and not data.get("source_event") and self.hidden_source is None:
             self.add_error("source_event", _("元になった勉強会を選んでください。"))
         return data
 
     def entry_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        if self.hidden_source is not None:
+            data["source_event"] = self.hidden_source
         return data
 
 

@@ -119,3 +119,31 @@ def test_it_hides_a_closed_sections_session_from_outsiders(as_user, outsider, st
     staff_view = as_user(staff).get(reverse("knowledge:document_xlsx"))
     cells = load_workbook(io.BytesIO(staff_view.content)).active.iter_rows(values_only=True)
     assert any("非公開の回" in str(cell) for row in cells for cell in row)
+
+
+def test_it_neither_shows_nor_changes_a_source_session_the_editor_may_not_see(
+    as_user, writer, staff
+):
+    # A closed section's session named as the source by staff: another section's leader may
+    # edit the entry, but must not read that session's date and title, and saving keeps it.
+    closed = Section.objects.create(
+        name="人事課", slug="jinji", kind=Section.Kind.WORK, purpose="人事", is_closed=True
+    )
+    hidden = make_session(
+        2, title="人事評価面談の練習会", organizer=Organizer.SECTION, section=closed
+    )
+    entry = make_entry(staff, source_event=hidden, status="draft")
+
+    page = as_user(writer).get(reverse("knowledge:edit", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "人事評価面談の練習会" not in page.content.decode()
+    assert "この画面では変更できません" in page.content.decode()
+
+    response = as_user(writer).post(
+        reverse("knowledge:edit", args=[entry.pk]),
+        form_data(question="改めた質問です。", version=entry.version, status="draft"),
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.question == "改めた質問です。"
+    assert entry.source_event == hidden
