@@ -5,7 +5,6 @@ import secrets
 import time
 from base64 import b32encode
 from binascii import unhexlify
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import qrcode
@@ -65,7 +64,7 @@ def check_new_code(key: str, code: str) -> int | None:
     return totp.t() if totp.verify(int(code), TOLERANCE) else None
 
 
-def session_verified(user: Any) -> bool:
+def session_verified(user: User) -> bool:
     """True once this session passed a code (django-otp's middleware adds is_verified; a user
     just signed in has not passed one)."""
     is_verified = getattr(user, "is_verified", None)

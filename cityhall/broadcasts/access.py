@@ -4,21 +4,20 @@ Every broadcast page is members-only (the gate's default); archived programmes a
 episodes exist for staff only.
 """
 
-from typing import Any
-
 from django.http import Http404
 
+from cityhall.accounts.models import User
 from cityhall.broadcasts.models import Episode, LiveComment, Programme
 
 
-def access_programme(user: Any, slug: str) -> Programme:
+def access_programme(user: User, slug: str) -> Programme:
     programme = Programme.objects.filter(slug=slug).first()
     if programme is None or (programme.archived_at and not user.is_staff_member):
         raise Http404
     return programme
 
 
-def access_episode(user: Any, episode_id: int | str) -> Episode:
+def access_episode(user: User, episode_id: int | str) -> Episode:
     try:
         pk = int(episode_id)
     except (TypeError, ValueError):
@@ -29,18 +28,16 @@ def access_episode(user: Any, episode_id: int | str) -> Episode:
     return episode
 
 
-def is_personality(user: Any, programme: Programme) -> bool:
+def is_personality(user: User, programme: Programme) -> bool:
     return programme.personalities.filter(pk=user.pk).exists()
 
 
-def can_run(user: Any, programme: Programme) -> bool:
+def can_run(user: User, programme: Programme) -> bool:
     """Staff run every programme; personalities run their own (episodes, not the programme)."""
-    return bool(getattr(user, "is_member", False)) and (
-        user.is_staff_member or is_personality(user, programme)
-    )
+    return user.is_member and (user.is_staff_member or is_personality(user, programme))
 
 
-def access_live_comment(user: Any, comment_id: int | str) -> LiveComment:
+def access_live_comment(user: User, comment_id: int | str) -> LiveComment:
     try:
         pk = int(comment_id)
     except (TypeError, ValueError):

@@ -205,7 +205,7 @@ def comments_open(episode: Episode, now: datetime | None = None) -> bool:
     )
 
 
-def _throttle(episode: Episode, user: Any) -> None:
+def _throttle(episode: Episode, user: User) -> None:
     if not once_per(f"broadcasts:gap:{episode.pk}:{user.pk}", COMMENT_GAP_SECONDS):
         raise ValidationError(_("続けて投稿するには少し間をあけてください。"), code="throttled")
     if not within_rate(f"broadcasts:minute:{episode.pk}:{user.pk}", COMMENTS_PER_MINUTE, 60):

@@ -19,6 +19,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
 from cityhall.broadcasts import live
+from cityhall.broadcasts.access import access_episode
 from cityhall.realtime.consumers import may_connect, user_group
 
 SOCKET_ONLY = {"comments.batch", "comment.deleted", "viewers.changed"}
@@ -26,8 +27,6 @@ SOCKET_ONLY = {"comments.batch", "comment.deleted", "viewers.changed"}
 
 def _admit(scope: dict[str, Any]) -> tuple[int, int] | int:
     """(episode id, viewers now) for an admitted viewer, else the close code."""
-    from cityhall.broadcasts.access import access_episode
-
     if not may_connect(scope):
         return 4403
     try:

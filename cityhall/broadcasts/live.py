@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
-from cityhall.broadcasts.models import LiveComment
+from cityhall.broadcasts.models import Episode, LiveComment
 from cityhall.core.throttle import once_per
 from cityhall.realtime.send import group_send, send_on_commit, sender_loop
 
@@ -143,8 +143,6 @@ def record_peak(episode_id: int, count: int) -> None:
 
 def save_peaks(episode_ids: list[int]) -> int:
     """Write the cached peaks of these episodes where they beat the stored one."""
-    from cityhall.broadcasts.models import Episode
-
     saved = 0
     for episode_id in episode_ids:
         peak = int(cache.get(_peak_key(episode_id)) or 0)

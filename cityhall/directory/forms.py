@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.directory.access import membership_visible
 from cityhall.directory.queries import Filters
 from cityhall.members.models import Duty
@@ -41,7 +42,7 @@ class DirectorySearchForm(forms.Form):
         help_text=_("その課に参加している会員。非公開の課は、その課のメンバーにだけ選べます。"),
     )
 
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only sections whose members the viewer may see: a closed section's stay hidden.
         self.fields["section"].queryset = (  # type: ignore[attr-defined]

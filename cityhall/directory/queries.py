@@ -5,7 +5,7 @@ every filter on an optional field carries the visibility condition of that field
 """
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -23,7 +23,7 @@ COUNTS_SECONDS = 300
 ORDERING = ["user__family_name_kana", "user__given_name_kana", "user__id"]
 
 
-def visible(viewer: Any, field_name: str) -> Q:
+def visible(viewer: User, field_name: str) -> Q:
     """Profiles whose `field_name` the viewer may see (and so may find them by): the rules of
     members.profile_access.can_see, as SQL. Staff see every field; a member sees fields left
     open to members (no key in `visibility` means open), and all of their own."""
@@ -104,7 +104,7 @@ class Filters:
         )
 
 
-def in_section(viewer: Any, section: Section) -> Q:
+def in_section(viewer: User, section: Section) -> Q:
     """Active members of the section, if the viewer may see its membership (a closed section's:
     its own members and staff only); nobody otherwise. The (section, status) index answers it."""
     memberships = (
@@ -115,7 +115,7 @@ def in_section(viewer: Any, section: Section) -> Q:
     return Q(user_id__in=memberships.values("user_id"))
 
 
-def search(viewer: Any, filters: Filters) -> QuerySet[Profile]:
+def search(viewer: User, filters: Filters) -> QuerySet[Profile]:
     narrowed = bool(
         filters.prefecture or filters.organization or filters.duty or filters.section
         or filters.extra
@@ -159,7 +159,7 @@ class Entry:
         return prefecture_of(self.profile.organization)
 
 
-def entries(viewer: Any, profile_ids: list[int]) -> list[Entry]:
+def entries(viewer: User, profile_ids: list[int]) -> list[Entry]:
     """The page's members, in the given order: two queries whatever the page size."""
     profiles = (
         Profile.objects.filter(pk__in=profile_ids)
@@ -182,7 +182,7 @@ def entries(viewer: Any, profile_ids: list[int]) -> list[Entry]:
     return result
 
 
-def duty_holders(viewer: Any, duty: Duty) -> QuerySet[Profile]:
+def duty_holders(viewer: User, duty: Duty) -> QuerySet[Profile]:
     """Members who list the duty (where the viewer may see it), prefecture by prefecture in JIS
     order (the first two digits of every local government's code), national bodies last."""
     return (
@@ -199,7 +199,7 @@ def prefecture_of(organization: Organization) -> Organization | None:
     return organization.prefecture if organization.prefecture_id else None
 
 
-def duty_counts(viewer: Any) -> dict[int, int]:
+def duty_counts(viewer: User) -> dict[int, int]:
     """How many members list each duty, counting only those who show their duties to members
     (staff: everyone). An aggregate over every member's duties (≈300 ms at 100,000 members),
     so kept for a few minutes per audience; a count a few minutes old misleads nobody."""

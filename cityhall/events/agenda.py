@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.core.text import compact
 from cityhall.events import access
@@ -40,12 +41,12 @@ def check_agenda_open(event: Event, now: datetime) -> None:
 
 @transaction.atomic
 def do_add_agenda_item(
-    event: Event, *, title: str, detail: str, actor: Any, now: datetime | None = None
+    event: Event, *, title: str, detail: str, actor: User, now: datetime | None = None
 ) -> AgendaItem:
     """A member who can see the event, before it starts. Limits: PER_EVENT items per member
     and session, PER_WINDOW items per member in any WINDOW; the same title twice in one session
     is refused (vote for the existing one instead)."""
-    if not getattr(actor, "is_member", False):
+    if not actor.is_member:
         raise PermissionDenied
     if not access.visible_events(actor).filter(pk=event.pk).exists():
         raise PermissionDenied
@@ -74,7 +75,7 @@ def do_add_agenda_item(
 
 
 @transaction.atomic
-def do_toggle_agenda_vote(item: AgendaItem, *, actor: Any, now: datetime | None = None) -> bool:
+def do_toggle_agenda_vote(item: AgendaItem, *, actor: User, now: datetime | None = None) -> bool:
     """A member who can see the item's event, before it starts: one vote each, a second click
     takes it back. Returns whether the member now votes for it."""
     if not access.visible_events(actor).filter(pk=item.event_id).exists():
@@ -94,7 +95,7 @@ def do_toggle_agenda_vote(item: AgendaItem, *, actor: Any, now: datetime | None 
 
 
 @transaction.atomic
-def do_set_agenda_status(item: AgendaItem, *, status: str, note: str, actor: Any) -> AgendaItem:
+def do_set_agenda_status(item: AgendaItem, *, status: str, note: str, actor: User) -> AgendaItem:
     """Those who manage the item's event, at any time. Emits events.agenda.decided."""
     if not access.can_manage_event(actor, item.event):
         raise PermissionDenied
@@ -118,7 +119,7 @@ class Agenda:
         return len(self.planned) + len(self.open) + len(self.answered) + len(self.out_of_scope)
 
 
-def agenda_of(event: Event, viewer: Any) -> Agenda:
+def agenda_of(event: Event, viewer: User) -> Agenda:
     """Every item of the session in two queries, each marked with whether the viewer voted:
     planned first, then by votes; answered and out-of-scope ones apart."""
     items = list(
@@ -141,7 +142,7 @@ def agenda_of(event: Event, viewer: Any) -> Agenda:
     )
 
 
-def access_agenda_item(user: Any, item_id: int | str) -> AgendaItem:
+def access_agenda_item(user: User, item_id: int | str) -> AgendaItem:
     """An item of an event the viewer may see, or 404."""
     try:
         pk = int(item_id)
@@ -157,7 +158,7 @@ def access_agenda_item(user: Any, item_id: int | str) -> AgendaItem:
     return item
 
 
-def faq_prefill(user: Any, event_id: int, item_id: int) -> dict[str, Any]:
+def faq_prefill(user: User, event_id: int, item_id: int) -> dict[str, Any]:
     """What the FAQ form starts with when a host turns an answered item into an entry: the
     item as the question, the host's note as the start of the answer, the session as source.
     Empty for anyone who may not manage the session, or for an item of another session."""

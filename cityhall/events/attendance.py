@@ -10,7 +10,6 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -46,7 +45,7 @@ def may_walk_in(event: Event) -> bool:
 
 
 @transaction.atomic
-def do_check_in(event: Event, *, actor: Any, now: datetime | None = None) -> Attendance:
+def do_check_in(event: Event, *, actor: User, now: datetime | None = None) -> Attendance:
     """The member themselves, during the check-in window: a confirmed registrant, or anyone
     who can see the session when walk-ins are allowed. Not audited (a member's own act)."""
     if not access.visible_events(actor).filter(pk=event.pk).exists():
@@ -75,7 +74,7 @@ def do_check_in(event: Event, *, actor: Any, now: datetime | None = None) -> Att
     )
 
 
-def _check_host(event: Event, actor: Any, now: datetime) -> None:
+def _check_host(event: Event, actor: User, now: datetime) -> None:
     if not access.can_manage_event(actor, event):
         raise PermissionDenied
     if event.is_cancelled:
@@ -90,7 +89,7 @@ def do_mark_attendance(
     *,
     listed: Iterable[int],
     present: Iterable[int],
-    actor: Any,
+    actor: User,
     now: datetime | None = None,
 ) -> tuple[int, int]:
     """Those who manage the event, from the check-in window on. Of the registrants `listed`
@@ -130,7 +129,7 @@ def do_import_attendance(
     event: Event,
     *,
     entries: dict[int, tuple[datetime, int]],
-    actor: Any,
+    actor: User,
     now: datetime | None = None,
 ) -> int:
     """Those who manage the event, once the check-in window has opened: the participants
@@ -168,7 +167,7 @@ def do_import_attendance(
     return len(new)
 
 
-def attended(user: Any, event: Event) -> bool:
-    if not getattr(user, "pk", None):
+def attended(user: User, event: Event) -> bool:
+    if not user.pk:
         return False
     return Attendance.objects.filter(event=event, user=user).exists()

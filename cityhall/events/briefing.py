@@ -2,12 +2,12 @@
 data migration (every Friday 21:00–22:00 JST), and its item on the newcomer checklist."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.core.jst import to_jst
 from cityhall.events.models import Attendance, Event, EventSeries
 from cityhall.events.recurrence import next_occurrence
@@ -44,10 +44,10 @@ def next_briefing_time(now: datetime | None = None) -> tuple[datetime, datetime]
     return start, start + timedelta(minutes=series.duration_minutes)
 
 
-def briefing_attended(user: Any) -> bool:
+def briefing_attended(user: User) -> bool:
     """Whether the member has attended a session of the 説明会 series (checked in, marked by a
     host or found in the participants report); ticks the newcomer checklist item."""
-    if not getattr(user, "pk", None):
+    if not user.pk:
         return False
     return Attendance.objects.filter(user=user, event__series__slug=BRIEFING_SLUG).exists()
 

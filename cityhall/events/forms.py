@@ -69,7 +69,7 @@ class OrganizerMixin:
 
     fields: dict[str, Any]
 
-    def limit_organizer(self, user: Any) -> None:
+    def limit_organizer(self, user: User) -> None:
         self.fields["section"].queryset = self.fields["section"].queryset.filter(
             pk__in=[s.pk for s in access.organizing_sections(user)]
         )
@@ -104,7 +104,7 @@ class SeriesForm(OrganizerMixin, forms.ModelForm):
             "ends_on": DATE,
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_organizer(user)
         if self.instance.pk:
@@ -171,7 +171,7 @@ class EventForm(OrganizerMixin, forms.ModelForm):
             "registration_closes_at": DATETIME,
         }
 
-    def __init__(self, *args: Any, user: Any, fixed_organizer: bool = False, **kw: Any) -> None:
+    def __init__(self, *args: Any, user: User, fixed_organizer: bool = False, **kw: Any) -> None:
         super().__init__(*args, **kw)
         if fixed_organizer:  # sessions of a series, and events already created
             del self.fields["organizer"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityhall.accounts.models import User
 from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.jst import to_jst
 from cityhall.events import access
@@ -38,7 +39,7 @@ from cityhall.events.hosting import (
 from cityhall.events.models import Event, EventSeries, Registration, RegistrationQuestion
 
 
-def _require_creator(user: Any) -> None:
+def _require_creator(user: User) -> None:
     if not access.can_create(user):
         raise Http404
 

@@ -1,8 +1,8 @@
 """A section's regular meetings and next sessions, for its page."""
 
 from dataclasses import dataclass
-from typing import Any
 
+from cityhall.accounts.models import User
 from cityhall.events import access
 from cityhall.events.models import Event, EventSeries
 from cityhall.sections.models import Section
@@ -16,7 +16,7 @@ class SectionMeetings:
     one_offs: list[Event]  # upcoming sessions that belong to no series
 
 
-def section_meetings(user: Any, section: Section) -> SectionMeetings:
+def section_meetings(user: User, section: Section) -> SectionMeetings:
     """What the viewer may see of the section's study sessions, in three queries."""
     series = list(access.visible_series(user).active().filter(section=section).order_by("title"))
     upcoming = list(

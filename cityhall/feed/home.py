@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from cityhall.accounts.models import User
 from cityhall.feed.queries import feed_page
 from cityhall.members import onboarding
 
 
-def home_context(user: Any) -> dict[str, Any]:
+def home_context(user: User) -> dict[str, Any]:
     return {"checklist": onboarding.unfinished_checklist_for(user), "feed": feed_page(user)}

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
 from operator import or_
-from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q
 
+from cityhall.accounts.models import User
 from cityhall.feed.reads import mark_unread
 from cityhall.posts.models import Post, PostQuerySet
 from cityhall.sections.models import SectionMembership
@@ -48,11 +48,11 @@ def older_than(stamp: datetime, pk: int, field_name: str) -> Q:
     return Q(**{f"{field_name}__lt": stamp}) | Q(**{field_name: stamp, "id__lt": pk})
 
 
-def active_section_ids(user: Any) -> list[int]:
+def active_section_ids(user: User) -> list[int]:
     return list(SectionMembership.objects.of(user).active().values_list("section_id", flat=True))
 
 
-def feed_page(user: Any, before: str = "", *, per_page: int = PER_PAGE) -> FeedPage:
+def feed_page(user: User, before: str = "", *, per_page: int = PER_PAGE) -> FeedPage:
     """One page of the member's feed, with unread markers: a fixed number of queries."""
     section_ids = active_section_ids(user)
     cursor = parse_cursor(before)
@@ -88,7 +88,7 @@ def feed_page(user: Any, before: str = "", *, per_page: int = PER_PAGE) -> FeedP
     )
 
 
-def posts_by(viewer: Any, author: Any, before: str = "", *, per_page: int = PER_PAGE) -> FeedPage:
+def posts_by(viewer: User, author: User, before: str = "", *, per_page: int = PER_PAGE) -> FeedPage:
     """A member's posts the viewer may read, newest first (by when they were written)."""
     posts = Post.objects.visible_to(viewer).alive().filter(author_id=author.pk)
     cursor = parse_cursor(before)

@@ -12,18 +12,18 @@ clean-up drop older PostRead rows without changing any answer.
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 
+from cityhall.accounts.models import User
 from cityhall.feed.models import PostRead, ReadMark
 from cityhall.posts.models import Comment, Post
 
 HORIZON = timedelta(days=30)
 
 
-def read_before(user: Any, now: datetime | None = None) -> datetime:
+def read_before(user: User, now: datetime | None = None) -> datetime:
     """The member's watermark: activity up to this moment counts as read."""
     now = now or timezone.now()
     mark = ReadMark.objects.filter(user_id=user.pk).values_list("read_before", flat=True).first()
@@ -31,7 +31,7 @@ def read_before(user: Any, now: datetime | None = None) -> datetime:
     return max(base, now - HORIZON)
 
 
-def mark_unread(user: Any, posts: list[Post]) -> None:
+def mark_unread(user: User, posts: list[Post]) -> None:
     """Set `is_new` and `new_comments` on each post: at most three queries for any number."""
     for post in posts:
         post.is_new = False  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """The community's numbers for members: coverage of Japan, one prefecture, my colleagues."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.figures import feature_counts
 from cityhall.events.briefing import next_briefing_time
 from cityhall.insights import figures
@@ -80,7 +81,7 @@ def _coverage_of(prefecture: Organization | None) -> figures.PrefectureCoverage 
     return next((r for r in figures.coverage_by_prefecture() if r.code == prefecture.code), None)
 
 
-def prefecture(request: HttpRequest, code: str) -> HttpResponse:
+def prefecture(request: SignedInRequest, code: str) -> HttpResponse:
     """Members from one prefecture by organisation, and its local governments with none yet."""
     place = access_prefecture(request.user, code)
     organizations = Organization.objects.filter(Q(pk=place.pk) | Q(prefecture=place))
@@ -102,9 +103,9 @@ def prefecture(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """Shortcut to the members of my organisation and of my prefecture."""
-    me = cast(User, request.user)
+    me = request.user
     profile = access_own_profile(me)
     organization = profile.organization
     colleagues = (

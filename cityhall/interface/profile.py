@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from cityhall.accounts.models import User
 from cityhall.directory.access import membership_visible
 from cityhall.posts.models import Post
 from cityhall.sections.models import SectionMembership
@@ -9,7 +10,7 @@ from cityhall.sections.models import SectionMembership
 RECENT_POSTS = 5
 
 
-def profile_activity(viewer: Any, person: Any) -> dict[str, Any]:
+def profile_activity(viewer: User, person: User) -> dict[str, Any]:
     """The person's active sections whose membership the viewer may see (a closed section's
     only to its members and staff), and their latest posts the viewer may read. Two queries."""
     memberships = list(

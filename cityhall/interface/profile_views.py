@@ -1,14 +1,12 @@
 """Member profiles: read one, fetch its photo, edit your own."""
 
-from typing import cast
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cityhall.accounts.models import User
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.files import serve_file
 from cityhall.core.limits import body_limit, image_limit
 from cityhall.interface.profile import profile_activity
@@ -24,7 +22,7 @@ from cityhall.members.profile_actions import do_update_profile
 from cityhall.members.profile_forms import ProfileForm
 
 
-def detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def detail(request: SignedInRequest, user_id: int) -> HttpResponse:
     profile = access_profile(request.user, user_id)
     visible = {f: can_see(request.user, profile, f) for f in OPTIONAL_PROFILE_FIELDS}
     duties = list(profile.duties.all()) if visible["duties"] else []
@@ -47,7 +45,7 @@ def detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-def photo(request: HttpRequest, user_id: int) -> HttpResponseBase:
+def photo(request: SignedInRequest, user_id: int) -> HttpResponseBase:
     profile = access_profile(request.user, user_id)
     if not profile.photo or not can_see(request.user, profile, "photo"):
         raise Http404
@@ -55,8 +53,8 @@ def photo(request: HttpRequest, user_id: int) -> HttpResponseBase:
 
 
 @body_limit(image_limit)
-def edit(request: HttpRequest) -> HttpResponse:
-    member = cast(User, request.user)  # the gate lets members only
+def edit(request: SignedInRequest) -> HttpResponse:
+    member = request.user
     profile = access_own_profile(member)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, profile=profile)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.core.jst import now_jst, to_jst
 from cityhall.core.text import normalize
 from cityhall.events.access import visible_events, visible_series
@@ -111,7 +112,9 @@ class FaqForm(DutyGroupsMixin, forms.Form):
         error_messages={"required": _("公開状態を選んでください。")},
     )
 
-    def __init__(self, *args: Any, user: Any, entry: FaqEntry | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, entry: FaqEntry | None = None, **kwargs: Any
+    ) -> None:
         if entry is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(entry)
         super().__init__(*args, **kwargs)
@@ -217,7 +220,7 @@ class FaqFilterForm(forms.Form):
     series = forms.SlugField(required=False, widget=forms.HiddenInput)
     drafts = forms.BooleanField(label=_("下書きだけ表示"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

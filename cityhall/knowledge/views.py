@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cityhall.accounts.models import User
 from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.jst import now_jst
 from cityhall.core.markdown import render_markdown
@@ -173,7 +174,7 @@ def edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     return render(request, "knowledge/form.html", context)
 
 
-def _keep_typed(form: FaqForm, conflict: EditConflict, user: Any) -> FaqForm:
+def _keep_typed(form: FaqForm, conflict: EditConflict, user: User) -> FaqForm:
     """The writer's text stays in the form; the hidden version moves to the one now stored, so
     saving again (after reading the latest) is a deliberate choice, not an accident."""
     data = form.data.copy()  # type: ignore[attr-defined]  # the POST QueryDict
@@ -184,7 +185,7 @@ def _keep_typed(form: FaqForm, conflict: EditConflict, user: Any) -> FaqForm:
     return again
 
 
-def label_sources(user: Any, entries: list[FaqEntry]) -> None:
+def label_sources(user: User, entries: list[FaqEntry]) -> None:
     """Name each entry's session, in one query, when the reader may see that session."""
     ids = {e.source_event_id for e in entries if e.source_event_id}
     events = visible_events(user).filter(pk__in=ids).select_related("series") if ids else []

@@ -1,10 +1,10 @@
 """The only way views fetch membership applications."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cityhall.accounts.models import User
+from cityhall.audit.models import AuditEntry
 from cityhall.members.models import MembershipApplication
 
 
@@ -14,12 +14,10 @@ def _applications() -> QuerySet[MembershipApplication]:
     )
 
 
-def access_application(user: Any, application_id: int) -> MembershipApplication:
+def access_application(user: User, application_id: int) -> MembershipApplication:
     """An application, or 404: staff see every application, an applicant their own."""
     applications = _applications()
-    if not getattr(user, "is_staff_member", False):
-        if not getattr(user, "is_authenticated", False):
-            raise Http404
+    if not user.is_staff_member:
         applications = applications.filter(user_id=user.pk)
     application = applications.filter(pk=application_id).first()
     if application is None:
@@ -27,7 +25,7 @@ def access_application(user: Any, application_id: int) -> MembershipApplication:
     return application
 
 
-def access_own_applications(user: Any) -> list[MembershipApplication]:
+def access_own_applications(user: User) -> list[MembershipApplication]:
     """The signed-in person's applications, newest first, with their duties."""
     return list(
         _applications()
@@ -47,10 +45,8 @@ def access_application_for_link(application_id: int | None) -> MembershipApplica
     return application
 
 
-def access_user_for_link(user_id: int | None) -> Any:
+def access_user_for_link(user_id: int | None) -> User:
     """The account a signed mail link names (the signature is the permission), or 404."""
-    from cityhall.accounts.models import User
-
     if user_id is None:
         raise Http404
     user = User.objects.filter(pk=user_id).first()
@@ -59,10 +55,8 @@ def access_user_for_link(user_id: int | None) -> Any:
     return user
 
 
-def application_history(application: MembershipApplication) -> list[Any]:
+def application_history(application: MembershipApplication) -> list[AuditEntry]:
     """Audit entries about this application, oldest first (staff only: the detail page)."""
-    from cityhall.audit.models import AuditEntry
-
     return list(
         AuditEntry.objects.filter(
             target_type=application._meta.label_lower,

@@ -1,10 +1,9 @@
 """Writes to the curated list of duties (担当業務). Duties are never deleted: profiles and
 applications point at them, so staff hide them from the choices instead."""
 
-from typing import Any
-
 from django.db import transaction
 
+from cityhall.accounts.models import User
 from cityhall.audit.log import record
 from cityhall.core.text import to_katakana
 from cityhall.members.models import Duty
@@ -14,7 +13,7 @@ EDITABLE_FIELDS = ["name", "kana", "category", "sort_order"]
 
 @transaction.atomic
 def do_create_duty(
-    *, name: str, kana: str, category: str, sort_order: int | None = None, actor: Any
+    *, name: str, kana: str, category: str, sort_order: int | None = None, actor: User
 ) -> Duty:
     """Staff add a duty to the choices. Audited as ``members.duty.created``.
 
@@ -32,7 +31,7 @@ def do_create_duty(
 
 @transaction.atomic
 def do_update_duty(
-    duty: Duty, *, name: str, kana: str, category: str, sort_order: int, actor: Any
+    duty: Duty, *, name: str, kana: str, category: str, sort_order: int, actor: User
 ) -> Duty:
     """Staff rename or re-file a duty. Audited as ``members.duty.updated`` with what changed."""
     new = {
@@ -56,7 +55,7 @@ def do_update_duty(
 
 
 @transaction.atomic
-def do_set_duty_active(duty: Duty, active: bool, *, actor: Any) -> Duty:
+def do_set_duty_active(duty: Duty, active: bool, *, actor: User) -> Duty:
     """Staff hide a duty from the choices, or show it again. Members who already chose it keep
     it. Audited as ``members.duty.shown`` or ``members.duty.hidden``."""
     if duty.is_active == active:

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.gate import staff_only
 from cityhall.core.text import compact, is_kana
 from cityhall.members.duties import do_create_duty, do_set_duty_active, do_update_duty
@@ -85,7 +86,7 @@ def _categories() -> list[str]:
 
 
 @staff_only
-def duty_list(request: HttpRequest) -> HttpResponse:
+def duty_list(request: SignedInRequest) -> HttpResponse:
     duties = Duty.objects.annotate(profile_count=Count("profiles")).order_by(
         "sort_order", "kana", "name"
     )
@@ -93,7 +94,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def duty_create(request: HttpRequest) -> HttpResponse:
+def duty_create(request: SignedInRequest) -> HttpResponse:
     form = DutyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         duty = do_create_duty(**form.cleaned_data, actor=request.user)
@@ -107,7 +108,7 @@ def duty_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def duty_edit(request: HttpRequest, duty_id: int) -> HttpResponse:
+def duty_edit(request: SignedInRequest, duty_id: int) -> HttpResponse:
     duty = _duty(duty_id)
     initial = {
         "name": duty.name,
@@ -137,7 +138,7 @@ def duty_edit(request: HttpRequest, duty_id: int) -> HttpResponse:
 
 @staff_only
 @require_POST
-def duty_set_active(request: HttpRequest, duty_id: int) -> HttpResponse:
+def duty_set_active(request: SignedInRequest, duty_id: int) -> HttpResponse:
     duty = _duty(duty_id)
     active = request.POST.get("active") == "1"
     do_set_duty_active(duty, active, actor=request.user)

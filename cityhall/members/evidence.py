@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from cityhall.accounts.models import User
 from cityhall.core.text import compact, to_katakana
 from cityhall.members.models import MembershipApplication
 from cityhall.organizations.models import Organization
@@ -186,8 +187,6 @@ def with_duplicate_flags(applications: QuerySet[MembershipApplication]) -> Query
     account's application with the same normalised name at the same organisation, or a user
     whose name is exactly the same and whose profile is at that organisation.
     """
-    from cityhall.accounts.models import User
-
     if "duplicate_email" in applications.query.annotations:
         return applications
     same_name_apps = (
@@ -217,7 +216,7 @@ POSSIBLE_DUPLICATE = (
 
 @dataclass(frozen=True)
 class Match:
-    user: Any
+    user: User
     application: MembershipApplication | None  # their latest application, when they have one
 
 
@@ -232,8 +231,6 @@ class Duplicates:
 
 def find_duplicates(application: MembershipApplication) -> Duplicates:
     """The other accounts behind the duplicate flags, for links on the detail page."""
-    from cityhall.accounts.models import User
-
     others = (
         MembershipApplication.objects.exclude(user_id=application.user_id)
         .select_related("user")

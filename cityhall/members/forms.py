@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.core.submissions import SubmissionKeyField
 from cityhall.core.text import is_kana, to_katakana
 from cityhall.members.models import Duty, MembershipApplication
@@ -269,7 +270,7 @@ class ReviewFilterForm(forms.Form):
 class ActivationForm(SetPasswordForm):
     """Choose the first password; Django's validators apply, with their Japanese messages."""
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = _("パスワード")
         self.fields["new_password2"].label = _("パスワード（確認）")

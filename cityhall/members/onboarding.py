@@ -11,11 +11,12 @@ their placeholder from their AppConfig.ready(), e.g.::
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from cityhall.accounts.models import User
 
 BriefingTime = tuple[datetime, datetime]
 _briefing_sources: list[Callable[[datetime | None], BriefingTime | None]] = []
@@ -32,7 +33,7 @@ def next_briefing_time(now: datetime | None = None) -> BriefingTime | None:
     return _briefing_sources[0](now) if _briefing_sources else None
 
 
-def _has_photo(user: Any) -> bool:
+def _has_photo(user: User) -> bool:
     profile = getattr(user, "profile", None)
     return bool(profile and profile.photo)
 
@@ -43,7 +44,7 @@ class ChecklistItem:
     title: str | Promise
     description: str | Promise | Callable[[], str]
     # None while the feature does not exist yet: the item shows as "coming soon".
-    done: Callable[[Any], bool] | None = None
+    done: Callable[[User], bool] | None = None
     url_name: str = ""
     action_label: str | Promise = ""
 
@@ -102,7 +103,7 @@ def register(item: ChecklistItem) -> None:
     CHECKLIST.append(item)
 
 
-def checklist_for(user: Any) -> list[ChecklistRow]:
+def checklist_for(user: User) -> list[ChecklistRow]:
     """The one checklist, as the welcome page and the home page both show it."""
     rows = []
     for item in CHECKLIST:
@@ -121,7 +122,7 @@ def checklist_for(user: Any) -> list[ChecklistRow]:
     return rows
 
 
-def unfinished_checklist_for(user: Any) -> list[ChecklistRow]:
+def unfinished_checklist_for(user: User) -> list[ChecklistRow]:
     """The whole checklist while something is left to do, else nothing (the home page)."""
     rows = checklist_for(user)
     return rows if any(row.state == "todo" for row in rows) else []

@@ -1,7 +1,5 @@
 """Fetching profiles and deciding which of their fields a viewer may see."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -13,13 +11,13 @@ def _profiles() -> QuerySet[Profile]:
     return Profile.objects.select_related("user", "organization__prefecture")
 
 
-def access_profile(viewer: Any, user_id: int) -> Profile:
+def access_profile(viewer: User, user_id: int) -> Profile:
     """The profile of user_id, or 404.
 
     Members see the profiles of members only: applicants, rejected and suspended people do not
     exist for them. Staff see everyone's.
     """
-    if not getattr(viewer, "is_member", False):
+    if not viewer.is_member:
         raise Http404
     profiles = _profiles()
     if not viewer.is_staff_member:
@@ -30,7 +28,7 @@ def access_profile(viewer: Any, user_id: int) -> Profile:
     return profile
 
 
-def access_own_profile(viewer: Any) -> Profile:
+def access_own_profile(viewer: User) -> Profile:
     """The signed-in member's own profile (404 for an account without one)."""
     profile = _profiles().filter(user_id=viewer.pk).first()
     if profile is None:
@@ -38,12 +36,12 @@ def access_own_profile(viewer: Any) -> Profile:
     return profile
 
 
-def sees_everything(viewer: Any, profile: Profile) -> bool:
+def sees_everything(viewer: User, profile: Profile) -> bool:
     """The member themself and staff see every field, whatever its visibility."""
-    return viewer.pk == profile.user_id or bool(viewer.is_staff_member)
+    return viewer.pk == profile.user_id or viewer.is_staff_member
 
 
-def can_see(viewer: Any, profile: Profile, field: str) -> bool:
+def can_see(viewer: User, profile: Profile, field: str) -> bool:
     if field not in OPTIONAL_PROFILE_FIELDS:
         return True
     return sees_everything(viewer, profile) or profile.visibility_of(field) == Visibility.MEMBERS

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from cityhall.accounts.models import User
 from cityhall.core.signing import LinkExpired, LinkInvalid, read_link, sign_link
 
 VERIFY_SALT = "cityhall.members.verify-email"
@@ -55,12 +56,12 @@ def verification_is_for(application: Any, fingerprint: str) -> bool:
     return constant_time_compare(fingerprint, _email_fingerprint(application.email))
 
 
-def _password_fingerprint(user: Any) -> str:
+def _password_fingerprint(user: User) -> str:
     # Changes as soon as a password is set, which makes the activation link single use.
     return salted_hmac(ACTIVATE_SALT, user.password).hexdigest()[:20]
 
 
-def activation_token(user: Any) -> str:
+def activation_token(user: User) -> str:
     return sign_link({"u": user.pk, "p": _password_fingerprint(user)}, salt=ACTIVATE_SALT)
 
 
@@ -72,7 +73,7 @@ def read_activation_token(token: str) -> tuple[LinkState, int | None, str]:
     return state, data["u"], str(data.get("p", ""))
 
 
-def activation_still_unused(user: Any, fingerprint: str) -> bool:
+def activation_still_unused(user: User, fingerprint: str) -> bool:
     return not user.has_usable_password() and constant_time_compare(
         fingerprint, _password_fingerprint(user)
     )

@@ -1,13 +1,12 @@
 """The only way the notification pages fetch a notification."""
 
-from typing import Any
-
 from django.http import Http404
 
+from cityhall.accounts.models import User
 from cityhall.notifications.models import Notification
 
 
-def access_notification(user: Any, notification_id: int | str) -> Notification:
+def access_notification(user: User, notification_id: int | str) -> Notification:
     """One of the viewer's own notifications whose post they may still read, or 404."""
     try:
         pk = int(notification_id)

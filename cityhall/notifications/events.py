@@ -58,7 +58,7 @@ def comment_posted(comment: Comment) -> list[Notification]:
     return _notify(wanted, actor=comment.author, post=post, comment=comment, at=comment.created_at)
 
 
-def answer_accepted(post: Post, *, actor: Any = None) -> list[Notification]:
+def answer_accepted(post: Post, *, actor: User | None = None) -> list[Notification]:
     """A question marked solved: the author of the chosen answer (unmarking tells nobody)."""
     comment = post.accepted_comment
     if comment is None:
@@ -101,7 +101,7 @@ def _newly_mentioned(
     body: str,
     previous: str,
     *,
-    actor: Any,
+    actor: User,
     post: Post,
     comment: Comment | None,
     at: datetime | None,
@@ -135,13 +135,13 @@ def _readers(post: Post, ids: list[int]) -> dict[int, User]:
 def _notify(
     wanted: dict[int, str],
     *,
-    actor: Any,
+    actor: User,
     post: Post,
     comment: Comment | None,
     at: datetime | None,
 ) -> list[Notification]:
     """Notify `wanted` (member id → kind) of what `actor` did `at` (the event's own time)."""
-    wanted.pop(getattr(actor, "pk", None), None)  # type: ignore[arg-type]
+    wanted.pop(actor.pk, None)
     if not wanted or post.is_deleted:
         return []
     readers = _readers(post, list(wanted))
@@ -301,7 +301,7 @@ def on_comment_edited(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
     comment_edited(comment)
 
 
-def on_answer_accepted(sender: Any, *, post: Post, actor: Any, **kwargs: Any) -> None:
+def on_answer_accepted(sender: Any, *, post: Post, actor: User, **kwargs: Any) -> None:
     answer_accepted(post, actor=actor)
 
 

@@ -1,10 +1,12 @@
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cityhall.accounts.models import User
+from cityhall.broadcasts.models import Episode
+from cityhall.posts.models import Post
 
 
 class Kind(models.TextChoices):
@@ -37,13 +39,10 @@ class Frequency(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def for_recipient(self, user: Any) -> "NotificationQuerySet":
+    def for_recipient(self, user: User) -> "NotificationQuerySet":
         """The user's notifications whose post or episode still exists and which they may
         still read (someone who left a closed section no longer sees its titles; an archived
         programme's episodes are for staff only)."""
-        from cityhall.broadcasts.models import Episode
-        from cityhall.posts.models import Post
-
         # EXISTS per notification walks a primary key: cheap for one member's notifications,
         # whatever the number of posts. The rules are the posts and broadcasts apps' own.
         readable = Post.objects.visible_to(user).alive().filter(pk=OuterRef("post_id"))

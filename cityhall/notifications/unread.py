@@ -2,11 +2,11 @@
 whenever their notifications change."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 
+from cityhall.accounts.models import User
 from cityhall.notifications.models import Notification
 
 SECONDS = 120
@@ -16,7 +16,7 @@ def _key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     key = _key(user.pk)
     count = cache.get(key)
     if count is None:

@@ -1,7 +1,5 @@
 """Members' notifications: the bell, the list, preferences, and the mention type-ahead."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityhall.accounts.models import User
 from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.mentions import mention_token
 from cityhall.directory.queries import ORDERING, member_profiles, name_matches
@@ -64,7 +63,7 @@ def read_all(request: SignedInRequest) -> HttpResponse:
     return redirect("notifications:list")
 
 
-def _my_sections(user: Any) -> list[Section]:
+def _my_sections(user: User) -> list[Section]:
     return list(Section.objects.active().joined_by(user).order_by("kind", "name"))
 
 

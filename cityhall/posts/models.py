@@ -5,7 +5,6 @@ A post lives in the community-wide lobby (全体, `section=None`) or in a sectio
 """
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.sections.models import readable_condition
 
 
@@ -20,10 +20,10 @@ class PostQuerySet(models.QuerySet["Post"]):
     def alive(self) -> "PostQuerySet":
         return self.filter(deleted_at=None)
 
-    def visible_to(self, user: Any) -> "PostQuerySet":
+    def visible_to(self, user: User) -> "PostQuerySet":
         """Posts the viewer may read: staff read everything; members everything except closed
         sections they are not an active member of. Others read nothing."""
-        if not getattr(user, "is_member", False):
+        if not user.is_member:
             return self.none()
         sections = readable_condition(user, via="section__")
         return self if sections is None else self.filter(Q(section=None) | sections)

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from cityhall.accounts.models import User
 from cityhall.core.markdown import render_markdown
 from cityhall.posts.models import Comment, Post, Reaction
 
 Table = dict[tuple[str, int], dict[str, Any]]
 
 
-def reaction_counts(post: Post, user: Any, comment_ids: list[int] | None = None) -> Table:
+def reaction_counts(post: Post, user: User, comment_ids: list[int] | None = None) -> Table:
     """Counts and the viewer's own reactions, in one query: for the post and all its comments,
     or for the given comments only."""
     where = Q(comment__in=comment_ids)
@@ -40,7 +41,7 @@ def buttons(table: Table, key: tuple[str, int]) -> list[Any]:
 
 
 def prepare(
-    comments: list[Comment], *, post: Post, user: Any, table: Table, runs: bool
+    comments: list[Comment], *, post: Post, user: User, table: Table, runs: bool
 ) -> list[Comment]:
     """Render each comment and note what the viewer may do (`runs`: access.runs_section);
     return the top-level comments, each with its `reply_list` (one level of replies)."""

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityhall.accounts.models import User
 from cityhall.accounts.requests import SignedInRequest
 from cityhall.core.limits import attachments_limit, body_limit
 from cityhall.core.markdown import render_markdown
@@ -111,7 +112,7 @@ def unanswered(request: SignedInRequest) -> HttpResponse:
     return render(request, "posts/list.html", context)
 
 
-def _my_sections(user: Any) -> list[Section]:
+def _my_sections(user: User) -> list[Section]:
     sections = Section.objects.active()
     if not user.is_staff_member:
         sections = sections.joined_by(user)

@@ -14,6 +14,7 @@ from typing import Any, overload
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least, Length, Replace
 
+from cityhall.accounts.models import User
 from cityhall.core.jst import JST
 from cityhall.search import registry
 from cityhall.search.backends import has_tokens
@@ -42,7 +43,7 @@ class Filters:
     order: str = RELEVANCE
 
 
-def visible(viewer: Any, kind_names: list[str] | None = None) -> Q:
+def visible(viewer: User, kind_names: list[str] | None = None) -> Q:
     """Documents the viewer may find: each kind's own rule, for the kinds asked for."""
     condition = Q(pk__in=[])
     for kind in registry.kinds():
@@ -72,7 +73,7 @@ def _relevance(query: Query) -> Any:
     return score
 
 
-def search(viewer: Any, query: Query, filters: Filters) -> "QuerySet[Document, int] | Ranked":
+def search(viewer: User, query: Query, filters: Filters) -> "QuerySet[Document, int] | Ranked":
     """The ids of the documents matching the query that the viewer may find, filtered and
     ordered. Ids only: sorting tens of thousands of hits must not carry their texts along
     (newest first, a two-character word at a million posts: 670 ms → see benchmarks)."""
@@ -156,7 +157,7 @@ def documents(ids: list[int]) -> list[Document]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def present(viewer: Any, documents: list[Document], terms: list[str]) -> list[Hit]:
+def present(viewer: User, documents: list[Document], terms: list[str]) -> list[Hit]:
     """Hits for a page of documents, in order, each loaded through its kind (which drops any
     the viewer may no longer see), with the terms marked in title and snippet."""
     by_kind: dict[str, list[Document]] = {}
@@ -188,7 +189,7 @@ def _key_bigrams(text: str) -> set[str]:
     return grams
 
 
-def similar(viewer: Any, title: str, limit: int = SUGGEST_LIMIT) -> list[Hit]:
+def similar(viewer: User, title: str, limit: int = SUGGEST_LIMIT) -> list[Hit]:
     """Existing questions (and whatever else kinds offer) like the title being written: the
     most recent candidates sharing any key bigram, best overlap of titles first."""
     wanted = _key_bigrams(title)

@@ -7,8 +7,6 @@ lets see it (members.profile_access.can_see): a member's profile is indexed twic
 see it and as staff (and the member themself) see it.
 """
 
-from typing import Any
-
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,15 +29,15 @@ def prefecture_id(organization: Organization | None) -> int | None:
     return organization.prefecture_id
 
 
-def _author_organization(user: Any) -> Organization | None:
+def _author_organization(user: User) -> Organization | None:
     profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
     return profile.organization if profile is not None else None
 
 
-def in_readable_sections(viewer: Any) -> Q:
+def in_readable_sections(viewer: User) -> Q:
     """Documents in the lobby or in a section the viewer reads (Section.objects.readable_by);
     nothing for non-members. Documents hold a plain section id, hence the subquery."""
-    if not getattr(viewer, "is_member", False):
+    if not viewer.is_member:
         return Q(pk__in=[])
     sections = readable_condition(viewer)
     if sections is None:
@@ -73,7 +71,7 @@ def post_entries(post: Post) -> list[Entry]:
     ]
 
 
-def present_posts(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_posts(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     posts = (
         Post.objects.visible_to(viewer)
         .alive()
@@ -143,7 +141,7 @@ def comment_entries(comment: Comment) -> list[Entry]:
     ]
 
 
-def present_comments(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_comments(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     comments = (
         Comment.objects.filter(pk__in=_ids(documents), deleted_at=None)
         .filter(post__in=Post.objects.visible_to(viewer).alive())
@@ -202,7 +200,7 @@ def section_entries(section: Section) -> list[Entry]:
     ]
 
 
-def present_sections(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_sections(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     by_id = {s.pk: s for s in Section.objects.filter(pk__in=_ids(documents))}
     hits = {}
     for doc in documents:
@@ -231,7 +229,7 @@ register(
         model=Section,
         entries=section_entries,
         source=lambda: Section.objects.all(),
-        visible=lambda viewer: Q() if getattr(viewer, "is_member", False) else Q(pk__in=[]),
+        visible=lambda viewer: Q() if viewer.is_member else Q(pk__in=[]),
         present=present_sections,
         changed_since=lambda since: Section.objects.filter(updated_at__gte=since),
         sort=30,
@@ -281,9 +279,9 @@ def member_entries(user: User) -> list[Entry]:
     ]
 
 
-def member_visibility(viewer: Any) -> Q:
+def member_visibility(viewer: User) -> Q:
     """Other members' profiles as members see them; one's own, and everyone's for staff, whole."""
-    if not getattr(viewer, "is_member", False):
+    if not viewer.is_member:
         return Q(pk__in=[])
     if viewer.is_staff_member:
         return Q(audience=Audience.STAFF)
@@ -292,7 +290,7 @@ def member_visibility(viewer: Any) -> Q:
     )
 
 
-def present_members(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_members(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     profiles = Profile.objects.filter(
         user_id__in=_ids(documents), user__status=User.Status.MEMBER
     ).select_related("user", "organization")

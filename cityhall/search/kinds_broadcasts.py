@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.broadcasts.models import Episode, Programme
 from cityhall.search.index import refresh_quietly
 from cityhall.search.models import Document
@@ -22,8 +23,8 @@ from cityhall.search.signals import connect
 NOTHING = Q(pk__in=[])
 
 
-def _for_staff(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_member", False)) and viewer.is_staff_member
+def _for_staff(viewer: User) -> bool:
+    return viewer.is_staff_member
 
 
 def _active_programmes() -> Any:
@@ -44,13 +45,13 @@ def programme_entries(programme: Programme) -> list[Entry]:
     ]
 
 
-def programme_visibility(viewer: Any) -> Q:
-    if not getattr(viewer, "is_member", False):
+def programme_visibility(viewer: User) -> Q:
+    if not viewer.is_member:
         return NOTHING
     return Q() if viewer.is_staff_member else Q(object_id__in=_active_programmes())
 
 
-def present_programmes(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_programmes(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     rows = Programme.objects.filter(pk__in=[d.object_id for d in documents])
     if not _for_staff(viewer):
         rows = rows.active()
@@ -117,13 +118,13 @@ def episode_entries(episode: Episode) -> list[Entry]:
     ]
 
 
-def episode_visibility(viewer: Any) -> Q:
-    if not getattr(viewer, "is_member", False):
+def episode_visibility(viewer: User) -> Q:
+    if not viewer.is_member:
         return NOTHING
     return Q() if viewer.is_staff_member else Q(parent_id__in=_active_programmes())
 
 
-def present_episodes(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_episodes(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     rows = Episode.objects.filter(pk__in=[d.object_id for d in documents])
     if not _for_staff(viewer):
         rows = rows.filter(programme__archived_at=None)

@@ -15,6 +15,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.core.jst import JST
 from cityhall.events.access import visible_events, visible_series
 from cityhall.events.models import Event, EventSeries
@@ -32,8 +33,8 @@ def _ids(documents: list[Document]) -> list[int]:
 
 
 def _visible(rows: Any) -> Any:
-    def condition(viewer: Any) -> Q:
-        if not getattr(viewer, "is_member", False):
+    def condition(viewer: User) -> Q:
+        if not viewer.is_member:
             return NOTHING
         if viewer.is_staff_member:
             return Q()
@@ -65,7 +66,7 @@ def event_entries(event: Event) -> list[Entry]:
     ]
 
 
-def present_events(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_events(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     events = (
         visible_events(viewer)
         .filter(pk__in=_ids(documents))
@@ -123,7 +124,7 @@ def series_entries(series: EventSeries) -> list[Entry]:
     ]
 
 
-def present_series(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_series(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     rows = visible_series(viewer).filter(pk__in=_ids(documents)).select_related("section")
     by_id = {s.pk: s for s in rows}
     hits = {}

@@ -15,6 +15,7 @@ from django.db.models.signals import m2m_changed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.accounts.models import User
 from cityhall.core.jst import JST
 from cityhall.events.access import visible_events
 from cityhall.knowledge.access import visible_entries, writes_any_faq
@@ -50,15 +51,15 @@ def faq_entries(entry: FaqEntry) -> list[Entry]:
     ]
 
 
-def faq_visibility(viewer: Any) -> Q:
-    if not getattr(viewer, "is_member", False):
+def faq_visibility(viewer: User) -> Q:
+    if not viewer.is_member:
         return Q(pk__in=[])
     if writes_any_faq(viewer):
         return Q()
     return Q(object_id__in=visible_entries(viewer, writer=False).order_by().values("pk"))
 
 
-def present_faq(viewer: Any, documents: list[Document]) -> dict[int, Hit]:
+def present_faq(viewer: User, documents: list[Document]) -> dict[int, Hit]:
     entries = visible_entries(viewer).filter(pk__in=[d.object_id for d in documents])
     by_id = {e.pk: e for e in entries.only("pk", "question", "as_of", "status", "source_event")}
     sources = [e.source_event_id for e in by_id.values() if e.source_event_id]

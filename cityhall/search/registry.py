@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.utils.safestring import SafeString
 
+from cityhall.accounts.models import User
 from cityhall.search.models import Audience, Document
 
 
@@ -57,9 +58,9 @@ class SearchKind:
     # Everything to index, with what entries() reads already joined or prefetched.
     source: Callable[[], QuerySet[Any]]
     # Which of this kind's documents the viewer may find (a condition on Document).
-    visible: Callable[[Any], Q]
+    visible: Callable[[User], Q]
     # The hits for these documents that the viewer may see, by document id.
-    present: Callable[[Any, list[Document]], dict[int, Hit]]
+    present: Callable[[User, list[Document]], dict[int, Hit]]
     # Objects changed since a moment, for the periodic catch-up (None: rely on reindex).
     changed_since: Callable[[datetime], QuerySet[Any]] | None = None
     # Other kinds' objects whose documents depend on these objects (a post's comments).

@@ -5,16 +5,16 @@ ask to join) and archived ones (read-only). What a closed section hides is its c
 when they arrive, must be fetched through `can_read_posts()`.
 """
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from cityhall.accounts.models import User
 from cityhall.sections.models import Section, SectionMembership
 
 
-def access_section(user: Any, slug_or_id: str | int) -> Section:
+def access_section(user: User, slug_or_id: str | int) -> Section:
     """The section for members and staff, or 404 (for applicants, rejected, suspended people)."""
-    if not getattr(user, "is_member", False):
+    if not user.is_member:
         raise Http404
     sections = Section.objects.all()
     key = str(slug_or_id)
@@ -26,13 +26,13 @@ def access_section(user: Any, slug_or_id: str | int) -> Section:
     return section
 
 
-def active_membership(user: Any, section: Section) -> SectionMembership | None:
-    if not getattr(user, "pk", None):
+def active_membership(user: User, section: Section) -> SectionMembership | None:
+    if not user.pk:
         return None
     return SectionMembership.objects.of(user).active().filter(section=section).first()
 
 
-def can_read_posts(user: Any, section: Section, membership: SectionMembership | None) -> bool:
+def can_read_posts(user: User, section: Section, membership: SectionMembership | None) -> bool:
     """Posts of a closed section are for its members (and staff, who moderate) only: the rule
     of `Section.objects.readable_by` for one section whose page the viewer already reached
     (access_section turned away non-members)."""
@@ -41,22 +41,22 @@ def can_read_posts(user: Any, section: Section, membership: SectionMembership | 
     return not section.is_closed or (membership is not None and membership.is_active)
 
 
-def reads_section(user: Any, section: Section) -> bool:
+def reads_section(user: User, section: Section) -> bool:
     """`can_read_posts`, fetching the membership only when it matters."""
     if user.is_staff_member or not section.is_closed:
         return can_read_posts(user, section, None)
     return can_read_posts(user, section, active_membership(user, section))
 
 
-def can_run(user: Any, membership: SectionMembership | None) -> bool:
+def can_run(user: User, membership: SectionMembership | None) -> bool:
     """Staff, or an active leader or deputy of the section: decides join requests. A suspended
     leader keeps the membership row but not the say."""
-    if not getattr(user, "is_member", False):
+    if not user.is_member:
         return False
-    return bool(user.is_staff_member) or (membership is not None and membership.runs_section)
+    return user.is_staff_member or (membership is not None and membership.runs_section)
 
 
-def runs_section(user: Any, section: Section | None) -> bool:
+def runs_section(user: User, section: Section | None) -> bool:
     """`can_run`, fetching the membership only when it matters; the lobby (None) is run by
     staff only."""
     if user.is_staff_member or section is None:
@@ -64,20 +64,20 @@ def runs_section(user: Any, section: Section | None) -> bool:
     return can_run(user, active_membership(user, section))
 
 
-def is_officer(user: Any, section: Section | None) -> bool:
+def is_officer(user: User | AnonymousUser, section: Section | None) -> bool:
     """An active leader or deputy of the section who is still a member of the community (as
     for `can_run`). Staff are not officers: callers that let staff in too say so themselves
     (or use `runs_section`)."""
-    if section is None or not getattr(user, "is_member", False):
+    if section is None or isinstance(user, AnonymousUser) or not user.is_member:
         return False
     return SectionMembership.objects.of(user).active().officers().filter(section=section).exists()
 
 
-def can_set_roles(user: Any, membership: SectionMembership | None) -> bool:
+def can_set_roles(user: User, membership: SectionMembership | None) -> bool:
     """Staff, or an active leader of the section (who is still a member of the community)."""
-    if not getattr(user, "is_member", False):
+    if not user.is_member:
         return False
-    return bool(user.is_staff_member) or (
+    return user.is_staff_member or (
         membership is not None
         and membership.is_active
         and membership.role == SectionMembership.Role.LEADER

@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.core import figures
-from cityhall.members import onboarding
 
 
 class SectionsConfig(AppConfig):
@@ -12,6 +11,7 @@ class SectionsConfig(AppConfig):
 
     def ready(self) -> None:
         # The newcomer checklist and the headline figures take the section's items from here.
+        from cityhall.members import onboarding
         from cityhall.sections.models import Section, SectionMembership
 
         onboarding.register(

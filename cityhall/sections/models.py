@@ -1,9 +1,9 @@
 """Sections (課): themed groups of members with leaders, deputies and a joining rule."""
 
 import uuid
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,24 +20,24 @@ class SectionQuerySet(models.QuerySet["Section"]):
     def active(self) -> "SectionQuerySet":
         return self.filter(archived_at=None)
 
-    def readable_by(self, user: Any) -> "SectionQuerySet":
+    def readable_by(self, user: User | AnonymousUser) -> "SectionQuerySet":
         """Sections whose content (posts, comments, events, member list) `user` may read: the
         one rule, stated in `readable_condition`."""
         condition = readable_condition(user)
         return self if condition is None else self.filter(condition)
 
-    def run_by(self, user: Any) -> "SectionQuerySet":
+    def run_by(self, user: User | AnonymousUser) -> "SectionQuerySet":
         """Sections `user` runs: all of them for staff, for another member those they are an
         active leader or deputy of (the rule of `sections.access.can_run`); none for someone
         who is not a member of the community (a suspended leader keeps the row, not the say)."""
-        if not getattr(user, "is_member", False):
+        if isinstance(user, AnonymousUser) or not user.is_member:
             return self.none()
         if user.is_staff_member:
             return self
         officers = SectionMembership.objects.of(user).active().officers()
         return self.filter(pk__in=officers.values("section_id"))
 
-    def joined_by(self, user: Any) -> "SectionQuerySet":
+    def joined_by(self, user: User | AnonymousUser) -> "SectionQuerySet":
         """Sections `user` actively belongs to (a pending join request is not joining), staff
         included: only their own."""
         mine = SectionMembership.objects.of(user).active().values("section_id")
@@ -118,10 +118,9 @@ class SectionMembershipQuerySet(models.QuerySet["SectionMembership"]):
         join requests are mailed to them."""
         return self.filter(role=SectionMembership.Role.LEADER)
 
-    def of(self, user: Any) -> "SectionMembershipQuerySet":
+    def of(self, user: User | AnonymousUser) -> "SectionMembershipQuerySet":
         """The user's memberships; none for someone without an account."""
-        pk = getattr(user, "pk", None)
-        return self.filter(user_id=pk) if pk is not None else self.none()
+        return self.filter(user_id=user.pk) if user.pk is not None else self.none()
 
 
 class SectionMembership(models.Model):
@@ -178,21 +177,21 @@ class SectionMembership(models.Model):
         return self.is_active and self.role in self.OFFICER_ROLES
 
 
-def membership_of(user: Any, section: Section) -> SectionMembership | None:
+def membership_of(user: User | AnonymousUser, section: Section) -> SectionMembership | None:
     """The user's membership of the section, active or pending."""
-    if not getattr(user, "pk", None):
+    if not user.pk:
         return None
     return SectionMembership.objects.of(user).filter(section=section).first()
 
 
-def readable_condition(user: Any, *, via: str = "") -> Q | None:
+def readable_condition(user: User | AnonymousUser, *, via: str = "") -> Q | None:
     """Who reads a section's content, as a condition on rows that reach Section through `via`
     (e.g. "section__" from a post; rows without a section are the caller's to add): staff
     read every section (None: no condition at all); other members open sections and closed
     ones they are an active member of; anyone else none. The object-level twin is
     `sections.access.can_read_posts`; `readers_condition` is the same rule seen from the
     section."""
-    if not getattr(user, "is_member", False):
+    if isinstance(user, AnonymousUser) or not user.is_member:
         return Q(**{f"{via}pk__in": []})
     if user.is_staff_member:
         return None

@@ -93,7 +93,7 @@ def build(now: datetime | None = None) -> int:
     return created
 
 
-def _vaccine(now: datetime, rng: random.Random, people: list[int], staff: Any) -> None:
+def _vaccine(now: datetime, rng: random.Random, people: list[int], staff: User | None) -> None:
     today = to_jst(now).date()
     next_sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
     series = EventSeries.objects.create(
